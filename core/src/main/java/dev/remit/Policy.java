@@ -1,0 +1,207 @@
+package dev.remit;
+
+import dev.remit.internal.PolicyReader;
+import dev.remit.internal.Validation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole configuration Remit decides by: agents, principals, tool catalog, guardrail rules,
+ * grants and settings. Immutable and validated as a whole: cross-references resolve, every
+ * sub-grant fits inside its parent and every root grant inside its principal's entitlements.
+ *
+ * <p>Load one from YAML or JSON with {@link #load(Path)} (format in {@code docs/policy-format.md})
+ * or build one with {@link #builder()}.
+ */
+public final class Policy {
+  /** Default maximum number of grants in a delegation chain. */
+  public static final int DEFAULT_MAX_DELEGATION_DEPTH = 4;
+
+  private final String version;
+  private final String source;
+  private final int maxDelegationDepth;
+  private final List<Agent> agents;
+  private final List<Principal> principals;
+  private final List<Tool> tools;
+  private final List<Rule> rules;
+  private final List<Grant> grants;
+
+  private Policy(Builder b) {
+    this.version = b.version;
+    this.source = b.source;
+    this.maxDelegationDepth = b.maxDelegationDepth;
+    this.agents = List.copyOf(b.agents);
+    this.principals = List.copyOf(b.principals);
+    this.tools = List.copyOf(b.tools);
+    this.rules = List.copyOf(b.rules);
+    this.grants = List.copyOf(b.grants);
+  }
+
+  /** Returns a builder for a policy built in Java. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the policy in a YAML ({@code .yaml}/{@code .yml}) or JSON ({@code .json}) file.
+   *
+   * @throws PolicyException listing every problem, each with the file, the path inside it and, where
+   *     one is obvious, a suggestion
+   */
+  public static Policy load(Path file) {
+    return PolicyReader.read(file);
+  }
+
+  /**
+   * Returns the policy in {@code text}, a YAML or JSON document; {@code sourceName} names it in
+   * error messages.
+   *
+   * @throws PolicyException listing every problem
+   */
+  public static Policy parse(String text, String sourceName) {
+    return PolicyReader.read(text, sourceName);
+  }
+
+  /** Returns the version label of this policy (declared, or a digest of the document). */
+  public String version() {
+    return version;
+  }
+
+  /** Returns the file or other source the policy came from. */
+  public String source() {
+    return source;
+  }
+
+  public int maxDelegationDepth() {
+    return maxDelegationDepth;
+  }
+
+  public List<Agent> agents() {
+    return agents;
+  }
+
+  public List<Principal> principals() {
+    return principals;
+  }
+
+  public List<Tool> tools() {
+    return tools;
+  }
+
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  public List<Grant> grants() {
+    return grants;
+  }
+
+  /** Returns the agent with that id, or null. */
+  public Agent agent(String id) {
+    for (Agent a : agents) {
+      if (a.id().equals(id)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** Returns a builder holding this policy's parts. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.version = version;
+    b.source = source;
+    b.maxDelegationDepth = maxDelegationDepth;
+    b.agents.addAll(agents);
+    b.principals.addAll(principals);
+    b.tools.addAll(tools);
+    b.rules.addAll(rules);
+    b.grants.addAll(grants);
+    return b;
+  }
+
+  /** Builder for {@link Policy}; {@link #build} validates the whole. */
+  public static final class Builder {
+    private String version;
+    private String source = "<builder>";
+    private int maxDelegationDepth = DEFAULT_MAX_DELEGATION_DEPTH;
+    private final List<Agent> agents = new ArrayList<>();
+    private final List<Principal> principals = new ArrayList<>();
+    private final List<Tool> tools = new ArrayList<>();
+    private final List<Rule> rules = new ArrayList<>();
+    private final List<Grant> grants = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Sets the version label reported in every decision. */
+    public Builder version(String v) {
+      this.version = Objects.requireNonNull(v, "version");
+      return this;
+    }
+
+    /** Names the source (file) in error messages. */
+    public Builder source(String s) {
+      this.source = Objects.requireNonNull(s, "source");
+      return this;
+    }
+
+    /** Sets the maximum number of grants in a delegation chain (1–32). */
+    public Builder maxDelegationDepth(int depth) {
+      if (depth < 1 || depth > 32) {
+        throw new IllegalArgumentException("maxDelegationDepth must be between 1 and 32, was " + depth);
+      }
+      this.maxDelegationDepth = depth;
+      return this;
+    }
+
+    public Builder agent(Agent a) {
+      agents.add(Objects.requireNonNull(a, "agent"));
+      return this;
+    }
+
+    public Builder principal(Principal p) {
+      principals.add(Objects.requireNonNull(p, "principal"));
+      return this;
+    }
+
+    public Builder tool(Tool t) {
+      tools.add(Objects.requireNonNull(t, "tool"));
+      return this;
+    }
+
+    public Builder rule(Rule r) {
+      rules.add(Objects.requireNonNull(r, "rule"));
+      return this;
+    }
+
+    public Builder grant(Grant g) {
+      grants.add(Objects.requireNonNull(g, "grant"));
+      return this;
+    }
+
+    /** Sets the raw maximum depth without range checks (for loaders that report problems). */
+    Builder rawMaxDelegationDepth(int depth) {
+      this.maxDelegationDepth = depth;
+      return this;
+    }
+
+    /**
+     * Returns the policy.
+     *
+     * @throws PolicyException listing every cross-reference and narrowing problem
+     */
+    public Policy build() {
+      if (version == null) {
+        version = "unversioned";
+      }
+      Policy p = new Policy(this);
+      List<Problem> problems = Validation.validate(p);
+      if (!problems.isEmpty()) {
+        throw new PolicyException(problems);
+      }
+      return p;
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package dev.remit;
+
+import dev.remit.internal.Engine;
+import dev.remit.internal.GrantNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The decision point: call {@link #authorize} before every tool call an agent makes.
+ *
+ * <pre>{@code
+ * Remit remit = Remit.builder().policy(Policy.load(Path.of("remit.yaml"))).build();
+ * Decision d = remit.authorize(Request.of("researcher", "crm", "read").resource("crm/contacts/42").build());
+ * if (d.allowed()) { runTool(); }
+ * }</pre>
+ *
+ * <p><b>Thread safety.</b> One instance is meant to be shared by every thread of the host.
+ * {@code authorize} is lock-free. Changes ({@link #issue}, {@link #revokeGrant},
+ * {@link #suspendAgent}, {@link #setEntitlements}, {@link #swapPolicy}…) are serialised and each is
+ * visible to every {@code authorize} call that starts after the change method returns.
+ *
+ * <p><b>Security guarantees.</b> Default deny. {@code authorize} never throws: a malformed request,
+ * an unknown identity or an evaluation error is a {@link Outcome#DENY} with a reason. Every
+ * decision re-checks the whole delegation chain up to the original principal's current
+ * entitlements. A rejected policy never replaces the one in force.
+ */
+public final class Remit {
+  private final Engine engine;
+
+  private Remit(Builder b) {
+    this.engine = new Engine(b.policy, b.clock);
+  }
+
+  /** Returns a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the decision for one call: ALLOW, DENY or REQUIRE_APPROVAL, with reasons. Never null,
+   * never throws. An ALLOW charges the call budget of every limited grant in the chain and uses
+   * up the approval presented, if any.
+   */
+  public Decision authorize(Request request) {
+    return engine.decide(request);
+  }
+
+  /**
+   * Returns the ALLOW decision for the call, or throws so the call cannot run by accident.
+   *
+   * @throws ApprovalRequiredException when a human must approve this exact call first
+   * @throws NotAuthorizedException when the call is denied
+   */
+  public Decision enforce(Request request) {
+    Decision d = authorize(request);
+    switch (d.outcome()) {
+      case ALLOW:
+        return d;
+      case REQUIRE_APPROVAL:
+        throw new ApprovalRequiredException(d);
+      default:
+        throw new NotAuthorizedException(d);
+    }
+  }
+
+  /**
+   * Returns the decisions for a batch of calls, in order, under the given semantic. With
+   * {@link BatchSemantic#DENY_ON_FIRST_DENY} the list ends at the first decision that is not an
+   * ALLOW; with {@link BatchSemantic#PERMIT_ON_FIRST_PERMIT} at the first ALLOW.
+   */
+  public List<Decision> authorizeAll(List<Request> requests, BatchSemantic semantic) {
+    Objects.requireNonNull(requests, "requests");
+    Objects.requireNonNull(semantic, "semantic");
+    List<Decision> out = new ArrayList<>(requests.size());
+    for (Request r : requests) {
+      Decision d = authorize(r);
+      out.add(d);
+      if (semantic == BatchSemantic.DENY_ON_FIRST_DENY && !d.allowed()) {
+        break;
+      }
+      if (semantic == BatchSemantic.PERMIT_ON_FIRST_PERMIT && d.allowed()) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Issues a grant: a root grant on behalf of its principal, or a sub-grant delegated by the holder
+   * of its parent. Returns the grant as stored (a sub-grant gets its chain's principal).
+   *
+   * @throws GrantRefusedException if the grant would exceed its parent or its principal's
+   *     entitlements, or refers to unknown or inactive identities; nothing is issued
+   */
+  public Grant issue(Grant grant) {
+    return engine.issue(Objects.requireNonNull(grant, "grant"));
+  }
+
+  /** Issues a grant from a builder, resolving a relative ttl against this decision point's clock. */
+  public Grant issue(Grant.Builder grant) {
+    return issue(grant.build(engine.clock().instant()));
+  }
+
+  /**
+   * Revokes a grant. The grant and every sub-grant below it stop allowing calls from the next
+   * decision on. Returns the ids of the grants cut off: the grant, then its descendants.
+   *
+   * @throws IllegalArgumentException if there is no such grant
+   */
+  public List<String> revokeGrant(String grantId) {
+    return engine.revokeGrant(Objects.requireNonNull(grantId, "grantId"));
+  }
+
+  /** Suspends an agent (and with it its components and everything delegated through it). */
+  public void suspendAgent(String agentId) {
+    engine.setAgentState(Objects.requireNonNull(agentId, "agentId"), AgentState.SUSPENDED);
+  }
+
+  /** Makes a suspended agent active again. A revoked agent cannot be resumed. */
+  public void resumeAgent(String agentId) {
+    engine.setAgentState(Objects.requireNonNull(agentId, "agentId"), AgentState.ACTIVE);
+  }
+
+  /** Revokes an agent for good; it survives policy swaps. */
+  public void revokeAgent(String agentId) {
+    engine.setAgentState(Objects.requireNonNull(agentId, "agentId"), AgentState.REVOKED);
+  }
+
+  /**
+   * Replaces a principal's current entitlements. Every agent acting for the principal is narrowed
+   * from the next decision on; grants are not changed, their effect is.
+   */
+  public void setEntitlements(String principalId, List<Scope> entitlements) {
+    engine.setEntitlements(Objects.requireNonNull(principalId, "principalId"),
+        Objects.requireNonNull(entitlements, "entitlements"));
+  }
+
+  /**
+   * Installs a new policy atomically. Grants issued at runtime, revocations, agent lifecycle
+   * changes and entitlement changes made at runtime carry over; call budgets of grants that keep
+   * their id carry over too.
+   *
+   * @throws PolicyException if the policy conflicts with runtime state; the old policy stays
+   */
+  public void swapPolicy(Policy policy) {
+    engine.swap(Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * Records a human approval of exactly this call and returns it; present its id as
+   * {@code context.approval} when making the call. The approval is bound to the subject, tool,
+   * operation, resource and the attributes the applying rules bind, and is valid for one use within
+   * {@code ttl}.
+   *
+   * @throws IllegalArgumentException if the approver is not a human principal holding {@code role},
+   *     or the role is not the one an applying rule asks for
+   * @throws IllegalStateException if no require-approval rule applies to the call
+   */
+  public Approval approve(Request request, String approver, String role, Duration ttl) {
+    return engine.approve(Objects.requireNonNull(request, "request"), Objects.requireNonNull(approver, "approver"),
+        Objects.requireNonNull(role, "role"), Objects.requireNonNull(ttl, "ttl"), 1);
+  }
+
+  /** Returns the policy in force. */
+  public Policy policy() {
+    return engine.snapshot().policy;
+  }
+
+  /** Returns the grant with that id as held now (document or runtime), or null. */
+  public Grant grant(String grantId) {
+    GrantNode g = engine.grant(grantId);
+    return g == null ? null : g.grant;
+  }
+
+  /** Returns how many calls the grant has left on its own budget, or {@link Long#MAX_VALUE}. */
+  public long remainingCalls(String grantId) {
+    GrantNode g = engine.grant(grantId);
+    if (g == null) {
+      throw new IllegalArgumentException("no grant '" + grantId + "'");
+    }
+    return g.remaining();
+  }
+
+  /** Returns the revision of the runtime state: it grows with every change. */
+  public long revision() {
+    return engine.revision();
+  }
+
+  /** Returns the clock decisions are made by. */
+  public Clock clock() {
+    return engine.clock();
+  }
+
+  /** Builder for {@link Remit}. */
+  public static final class Builder {
+    private Policy policy;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Sets the policy to decide by (required). */
+    public Builder policy(Policy p) {
+      this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /** Sets the clock (tests and reproducible checks use a fixed or fake one). */
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c, "clock");
+      return this;
+    }
+
+    /**
+     * Returns the decision point.
+     *
+     * @throws IllegalStateException if no policy was set
+     */
+    public Remit build() {
+      if (policy == null) {
+        throw new IllegalStateException("a policy is required: Remit.builder().policy(...)");
+      }
+      return new Remit(this);
+    }
+  }
+}

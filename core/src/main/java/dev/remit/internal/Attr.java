@@ -1,0 +1,122 @@
+package dev.remit.internal;
+
+import dev.remit.Agent;
+import dev.remit.Request;
+import dev.remit.Tool;
+import java.util.Map;
+
+/** A compiled attribute path, resolved against a call without allocating. */
+public final class Attr {
+  /** Returned by {@link #resolve} when the call has no such attribute. */
+  public static final Object MISSING = new Object() {
+    @Override
+    public String toString() {
+      return "<missing>";
+    }
+  };
+
+  private static final int ARGS = 0;
+  private static final int RESOURCE = 1;
+  private static final int CONTEXT = 2;
+  private static final int AGENT = 3;
+  private static final int TOOL = 4;
+
+  private final String path;
+  private final int root;
+  private final String[] fields;
+
+  private Attr(String path) {
+    this.path = path;
+    int dot = path.indexOf('.');
+    switch (path.substring(0, dot)) {
+      case "args": root = ARGS; break;
+      case "resource": root = RESOURCE; break;
+      case "context": root = CONTEXT; break;
+      case "agent": root = AGENT; break;
+      case "tool": root = TOOL; break;
+      default: throw new IllegalArgumentException("unknown attribute root in " + path);
+    }
+    this.fields = path.substring(dot + 1).split("\\.");
+  }
+
+  /** Returns the compiled form of a path {@link ConstraintParser#checkAttribute} accepted. */
+  public static Attr compile(String path) {
+    ConstraintParser.requireAttribute(path);
+    return new Attr(path);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** Returns the attribute's value in the call, or {@link #MISSING}. */
+  public Object resolve(Call call) {
+    Request r = call.request;
+    Object v;
+    switch (root) {
+      case ARGS:
+        return walk(r.args(), 0);
+      case CONTEXT:
+        return walk(r.context(), 0);
+      case RESOURCE:
+        if (fields.length == 1 && fields[0].equals("id")) {
+          return r.resource() == null ? MISSING : r.resource();
+        }
+        if (fields.length == 1 && fields[0].equals("type")) {
+          return r.resourceType() == null ? MISSING : r.resourceType();
+        }
+        return walk(r.resourceProperties(), 0);
+      case AGENT:
+        v = fields.length == 1 ? agentField(call.agent, fields[0]) : null;
+        return v == null ? MISSING : v;
+      case TOOL:
+        v = fields.length == 1 ? toolField(call, fields[0]) : null;
+        return v == null ? MISSING : v;
+      default:
+        return MISSING;
+    }
+  }
+
+  private Object walk(Map<String, Object> m, int from) {
+    Object cur = m;
+    for (int i = from; i < fields.length; i++) {
+      if (!(cur instanceof Map)) {
+        return MISSING;
+      }
+      Map<?, ?> map = (Map<?, ?>) cur;
+      cur = map.get(fields[i]);
+      if (cur == null) {
+        return MISSING;
+      }
+    }
+    return cur;
+  }
+
+  private static Object agentField(Agent a, String f) {
+    switch (f) {
+      case "id": return a.id();
+      case "owner": return a.owner();
+      case "purpose": return a.purpose();
+      case "environment": return a.environment();
+      case "role": return a.role();
+      case "partOf": return a.partOf();
+      case "state": return a.state().name().toLowerCase(java.util.Locale.ROOT);
+      default: return null;
+    }
+  }
+
+  private static Object toolField(Call call, String f) {
+    Tool t = call.tool;
+    switch (f) {
+      case "name": return t.name();
+      case "operation": return call.request.operation();
+      case "risk": return call.risk.wireName();
+      default: return t.attributes().get(f);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return path;
+  }
+}

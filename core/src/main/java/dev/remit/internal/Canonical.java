@@ -1,0 +1,86 @@
+package dev.remit.internal;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Canonical text of argument values, so that equal values written differently (250, 250.0,
+ * {@code {b:1,a:2}} vs {@code {a:2,b:1}}) compare equal and different values never do.
+ */
+public final class Canonical {
+  private Canonical() {}
+
+  /** Returns the canonical text of a JSON-like value. */
+  public static String of(Object v) {
+    StringBuilder b = new StringBuilder();
+    write(b, v);
+    return b.toString();
+  }
+
+  private static void write(StringBuilder b, Object v) {
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof String) {
+      String s = (String) v;
+      b.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '"' || c == '\\') {
+          b.append('\\').append(c);
+        } else if (c < 0x20 || c > 0x7e) {
+          b.append(String.format("\\u%04x", (int) c));
+        } else {
+          b.append(c);
+        }
+      }
+      b.append('"');
+    } else if (v instanceof Number) {
+      BigDecimal d;
+      if (v instanceof Double || v instanceof Float) {
+        double x = ((Number) v).doubleValue();
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+          b.append(x);
+          return;
+        }
+        d = BigDecimal.valueOf(x);
+      } else if (v instanceof BigDecimal) {
+        d = (BigDecimal) v;
+      } else {
+        d = new BigDecimal(v.toString());
+      }
+      b.append(d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString());
+    } else if (v instanceof Boolean) {
+      b.append(v);
+    } else if (v instanceof Map) {
+      Map<String, Object> sorted = new TreeMap<>();
+      ((Map<?, ?>) v).forEach((k, val) -> sorted.put(String.valueOf(k), val));
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<String, Object> e : sorted.entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        write(b, e.getKey());
+        b.append(':');
+        write(b, e.getValue());
+      }
+      b.append('}');
+    } else if (v instanceof List) {
+      b.append('[');
+      boolean first = true;
+      for (Object o : (List<?>) v) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        write(b, o);
+      }
+      b.append(']');
+    } else {
+      write(b, v.toString());
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.remit.internal;
+
+import dev.remit.Grant;
+import dev.remit.TimeWindow;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A grant as the engine holds it: compiled, with its revocation flag and call counter. */
+public final class GrantNode {
+  public final Grant grant;
+  public final String id;
+  public final String holder;
+  public final String parentId;
+  /** Original principal of the chain (inherited down sub-grants). */
+  public final String principal;
+  /** Who issued it: the principal for a root grant, the parent's holder for a sub-grant. */
+  public final String issuedBy;
+  public final CompiledScope[] scopes;
+  public final Condition[] constraints;
+  public final long notBefore;
+  public final long expiresAt;
+  public final TimeWindow window;
+  public final long maxCalls;
+  /** Calls charged so far; the same counter object survives policy swaps for the same grant id. */
+  public final AtomicLong used;
+  public final boolean fromDocument;
+  private volatile boolean revoked;
+  private final dev.remit.Reason allowReason;
+  private volatile Object[] chainCache;
+
+  public GrantNode(Grant g, String principal, String issuedBy, AtomicLong used, boolean fromDocument) {
+    this.grant = g;
+    this.id = g.id();
+    this.holder = g.holder();
+    this.parentId = g.parent();
+    this.principal = principal;
+    this.issuedBy = issuedBy;
+    this.scopes = CompiledScope.compile(g.scopes());
+    this.constraints = g.constraints().stream().map(Condition::new).toArray(Condition[]::new);
+    this.notBefore = g.notBefore() == null ? Long.MIN_VALUE : g.notBefore().toEpochMilli();
+    this.expiresAt = g.expiresAt().toEpochMilli();
+    this.window = g.window();
+    this.maxCalls = g.maxCalls();
+    this.used = used == null ? new AtomicLong() : used;
+    this.fromDocument = fromDocument;
+    this.allowReason = new dev.remit.Reason(dev.remit.ReasonCode.GRANT_MATCHED, "covered by grant '" + id
+        + "' held by '" + holder + "'" + (g.task() == null ? "" : " for task '" + g.task() + "'")
+        + " on behalf of '" + principal + "'");
+  }
+
+  /** Returns the ALLOW reason for this grant (built once). */
+  public dev.remit.Reason allowReason() {
+    return allowReason;
+  }
+
+  /** Returns the chain computed for snapshot {@code s}, or null. */
+  dev.remit.DelegationChain cachedChain(Snapshot s) {
+    Object[] c = chainCache;
+    return c != null && c[0] == s ? (dev.remit.DelegationChain) c[1] : null;
+  }
+
+  void cacheChain(Snapshot s, dev.remit.DelegationChain chain) {
+    chainCache = new Object[] {s, chain};
+  }
+
+  public boolean revoked() {
+    return revoked;
+  }
+
+  void markRevoked() {
+    revoked = true;
+  }
+
+  /** Returns the calls left, or Long.MAX_VALUE when unlimited. */
+  public long remaining() {
+    return maxCalls == Grant.UNLIMITED ? Long.MAX_VALUE : Math.max(0, maxCalls - used.get());
+  }
+
+  /** Charges one call if budget remains; returns whether it did. */
+  boolean tryCharge() {
+    if (maxCalls == Grant.UNLIMITED) {
+      return true;
+    }
+    while (true) {
+      long u = used.get();
+      if (u >= maxCalls) {
+        return false;
+      }
+      if (used.compareAndSet(u, u + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void refund() {
+    if (maxCalls != Grant.UNLIMITED) {
+      used.decrementAndGet();
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package dev.remit.internal;
+
+import dev.remit.Agent;
+import dev.remit.AgentState;
+import dev.remit.Constraint;
+import dev.remit.CredentialSpec;
+import dev.remit.Grant;
+import dev.remit.Policy;
+import dev.remit.Principal;
+import dev.remit.Problem;
+import dev.remit.Rule;
+import dev.remit.Scope;
+import dev.remit.Tool;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Cross-reference and narrowing checks for policies and grants. */
+public final class Validation {
+  private Validation() {}
+
+  /**
+   * Returns why {@code child} does not fit inside {@code parent}, or null if it does. A sub-grant
+   * may only narrow: scopes, constraints, validity, time window, call budget, task and credential.
+   *
+   * @param childStart the instant the child becomes valid (its notBefore, or issuance time)
+   */
+  public static String narrowing(Grant child, Grant parent, long childStart) {
+    String why = CompiledScope.containment(child.scopes(), parent.scopes(), "parent grant '" + parent.id() + "'");
+    if (why != null) {
+      return why;
+    }
+    for (Constraint pc : parent.constraints()) {
+      Condition p = new Condition(pc);
+      boolean kept = false;
+      for (Constraint cc : child.constraints()) {
+        if (new Condition(cc).implies(p)) {
+          kept = true;
+          break;
+        }
+      }
+      if (!kept) {
+        return "it drops or loosens constraint '" + pc + "' of parent grant '" + parent.id()
+            + "' (repeat it or state a stricter one)";
+      }
+    }
+    if (parent.notBefore() != null && childStart < parent.notBefore().toEpochMilli()) {
+      return "it would be valid from " + java.time.Instant.ofEpochMilli(childStart) + ", before parent grant '"
+          + parent.id() + "' (" + parent.notBefore() + ")";
+    }
+    if (child.expiresAt().isAfter(parent.expiresAt())) {
+      return "it expires at " + child.expiresAt() + ", after parent grant '" + parent.id() + "' ("
+          + parent.expiresAt() + ")";
+    }
+    if (parent.window() != null && (child.window() == null || !child.window().within(parent.window()))) {
+      return "its time window " + (child.window() == null ? "(none: always)" : child.window().start() + "–"
+          + child.window().end()) + " is not within parent grant '" + parent.id() + "''s window "
+          + parent.window().start() + "–" + parent.window().end() + " " + parent.window().zone();
+    }
+    if (parent.maxCalls() != Grant.UNLIMITED
+        && (child.maxCalls() == Grant.UNLIMITED || child.maxCalls() > parent.maxCalls())) {
+      return "its call budget " + (child.maxCalls() == Grant.UNLIMITED ? "(unlimited)" : child.maxCalls())
+          + " exceeds parent grant '" + parent.id() + "''s " + parent.maxCalls();
+    }
+    if (parent.task() != null && !parent.task().equals(child.task())) {
+      return "parent grant '" + parent.id() + "' is for task '" + parent.task() + "'; the sub-grant must be too";
+    }
+    CredentialSpec cc = child.credential();
+    CredentialSpec pc = parent.credential();
+    if (cc != null) {
+      if (pc == null) {
+        return "it declares a credential but parent grant '" + parent.id() + "' declares none";
+      }
+      if (!cc.audience().equals(pc.audience()) || !pc.scopes().containsAll(cc.scopes())
+          || cc.ttl().compareTo(pc.ttl()) > 0) {
+        return "its credential (" + cc.audience() + " " + cc.scopes() + " " + cc.ttl()
+            + ") is wider than parent grant '" + parent.id() + "''s (" + pc.audience() + " " + pc.scopes()
+            + " " + pc.ttl() + ")";
+      }
+    }
+    if (child.principal() != null && parent.principal() != null && !child.principal().equals(parent.principal())) {
+      return "it names principal '" + child.principal() + "' but its chain acts for '" + parent.principal() + "'";
+    }
+    return null;
+  }
+
+  /** Returns why a grant cannot be issued at runtime, or null. */
+  static String grantProblem(Grant g, GrantNode parent, Snapshot s, long now, Engine engine) {
+    String why = catalogProblem(g.scopes(), s.tools.values());
+    if (why != null) {
+      return why;
+    }
+    Agent holder = s.agents.get(g.holder());
+    if (holder == null) {
+      return "holder '" + g.holder() + "' is not a known agent or component" + Engine.suggestion(g.holder(), s.agents.keySet());
+    }
+    if (s.effectiveState(holder) != AgentState.ACTIVE) {
+      return "holder '" + g.holder() + "' is " + s.effectiveState(holder).name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (g.expiresAt().toEpochMilli() <= now) {
+      return "it expires at " + g.expiresAt() + ", which has passed";
+    }
+    long start = g.notBefore() == null ? now : g.notBefore().toEpochMilli();
+    if (g.parent() == null) {
+      Principal p = s.principals.get(g.principal());
+      if (p == null) {
+        return "principal '" + g.principal() + "' is not known" + Engine.suggestion(g.principal(), s.principals.keySet());
+      }
+      return CompiledScope.containment(g.scopes(), p.entitlements(), "the entitlements of principal '" + p.id() + "'");
+    }
+    if (parent == null) {
+      return "parent grant '" + g.parent() + "' does not exist";
+    }
+    if (parent.revoked()) {
+      return "parent grant '" + parent.id + "' is revoked";
+    }
+    if (parent.expiresAt <= now) {
+      return "parent grant '" + parent.id + "' has expired";
+    }
+    int depth = 1;
+    for (GrantNode p = parent; p != null; p = p.parentId == null ? null : engine.find(s, p.parentId)) {
+      depth++;
+      if (p.revoked()) {
+        return "grant '" + p.id + "' above it in the chain is revoked";
+      }
+      if (depth > 64) {
+        break;
+      }
+    }
+    if (depth > s.maxDepth) {
+      return "the chain would be " + depth + " grants deep; the maximum is " + s.maxDepth;
+    }
+    Agent delegator = s.agents.get(parent.holder);
+    if (delegator == null || s.effectiveState(delegator) != AgentState.ACTIVE) {
+      return "'" + parent.holder + "', the holder of parent grant '" + parent.id + "', is not active";
+    }
+    why = narrowing(g, parent.grant, start);
+    if (why != null) {
+      return why;
+    }
+    Principal p = s.principals.get(parent.principal);
+    if (p != null) {
+      return CompiledScope.containment(g.scopes(), p.entitlements(), "the current entitlements of principal '" + p.id() + "'");
+    }
+    return null;
+  }
+
+  /** Returns why scopes name tools or operations the catalog does not have, or null. */
+  static String catalogProblem(List<Scope> scopes, Collection<Tool> tools) {
+    for (int i = 0; i < scopes.size(); i++) {
+      String why = scopeCatalogProblem(scopes.get(i), tools);
+      if (why != null) {
+        return "scope " + i + ": " + why;
+      }
+    }
+    return null;
+  }
+
+  private static String scopeCatalogProblem(Scope sc, Collection<Tool> tools) {
+    List<Tool> matched = new ArrayList<>();
+    for (String t : sc.tools()) {
+      Glob g = Glob.compile(t);
+      List<Tool> m = new ArrayList<>();
+      for (Tool tool : tools) {
+        if (g.matches(tool.name())) {
+          m.add(tool);
+        }
+      }
+      if (m.isEmpty()) {
+        List<String> names = new ArrayList<>();
+        tools.forEach(x -> names.add(x.name()));
+        String near = Text.closest(t, names);
+        return "tool pattern '" + t + "' matches no tool in the catalog"
+            + (near == null ? "" : " (did you mean '" + near + "'?)");
+      }
+      matched.addAll(m);
+    }
+    for (String op : sc.operations()) {
+      if (op.equals("*")) {
+        continue;
+      }
+      boolean found = matched.stream().anyMatch(t -> t.operations().containsKey(op));
+      if (!found) {
+        Set<String> ops = new java.util.TreeSet<>();
+        matched.forEach(t -> ops.addAll(t.operations().keySet()));
+        String near = Text.closest(op, ops);
+        return "operation '" + op + "' is not an operation of " + sc.tools() + "; they have " + ops
+            + (near == null ? "" : " (did you mean '" + near + "'?)");
+      }
+    }
+    return null;
+  }
+
+  /** Returns every cross-reference problem of a policy, in document order. */
+  public static List<Problem> validate(Policy p) {
+    String src = p.source();
+    List<Problem> out = new ArrayList<>();
+    if (p.maxDelegationDepth() < 1 || p.maxDelegationDepth() > 32) {
+      out.add(new Problem(src, "settings.max_delegation_depth", "must be between 1 and 32, was "
+          + p.maxDelegationDepth(), null));
+    }
+    Map<String, Agent> agents = new HashMap<>();
+    for (int i = 0; i < p.agents().size(); i++) {
+      Agent a = p.agents().get(i);
+      if (agents.put(a.id(), a) != null) {
+        out.add(new Problem(src, "agents[" + i + "].id", "duplicate agent id '" + a.id() + "'", null));
+      }
+    }
+    for (int i = 0; i < p.agents().size(); i++) {
+      Agent a = p.agents().get(i);
+      if (a.partOf() != null) {
+        Agent parent = agents.get(a.partOf());
+        if (parent == null) {
+          out.add(new Problem(src, "agents[" + i + "].part_of", "agent '" + a.partOf() + "' is not defined",
+              hint(a.partOf(), agents.keySet())));
+        } else if (parent.partOf() != null) {
+          out.add(new Problem(src, "agents[" + i + "].part_of", "'" + a.partOf()
+              + "' is itself a component; components belong to top-level agents", null));
+        }
+      }
+    }
+    Map<String, Principal> principals = new HashMap<>();
+    for (int i = 0; i < p.principals().size(); i++) {
+      Principal pr = p.principals().get(i);
+      if (principals.put(pr.id(), pr) != null) {
+        out.add(new Problem(src, "principals[" + i + "].id", "duplicate principal id '" + pr.id() + "'", null));
+      }
+      if (agents.containsKey(pr.id())) {
+        out.add(new Problem(src, "principals[" + i + "].id", "'" + pr.id() + "' is also an agent id", null));
+      }
+      for (int j = 0; j < pr.entitlements().size(); j++) {
+        String why = scopeCatalogProblem(pr.entitlements().get(j), p.tools());
+        if (why != null) {
+          out.add(new Problem(src, "principals[" + i + "].entitlements[" + j + "]", why, null));
+        }
+      }
+    }
+    Set<String> toolNames = new HashSet<>();
+    for (int i = 0; i < p.tools().size(); i++) {
+      if (!toolNames.add(p.tools().get(i).name())) {
+        out.add(new Problem(src, "tools[" + i + "].name", "duplicate tool '" + p.tools().get(i).name() + "'", null));
+      }
+    }
+    Set<String> ruleIds = new HashSet<>();
+    for (int i = 0; i < p.rules().size(); i++) {
+      Rule r = p.rules().get(i);
+      if (!ruleIds.add(r.id())) {
+        out.add(new Problem(src, "rules[" + i + "].id", "duplicate rule id '" + r.id() + "'", null));
+      }
+      if (!r.tools().isEmpty()) {
+        String why = scopeCatalogProblem(new Scope(r.tools(),
+            r.operations().isEmpty() ? List.of("*") : r.operations(), List.of("**")), p.tools());
+        if (why != null) {
+          out.add(new Problem(src, "rules[" + i + "]", why, null));
+        }
+      }
+    }
+    Map<String, Grant> grants = new HashMap<>();
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < p.grants().size(); i++) {
+      Grant g = p.grants().get(i);
+      if (grants.put(g.id(), g) != null) {
+        out.add(new Problem(src, "grants[" + i + "].id", "duplicate grant id '" + g.id() + "'", null));
+      }
+      index.put(g.id(), i);
+    }
+    for (int i = 0; i < p.grants().size(); i++) {
+      Grant g = p.grants().get(i);
+      String at = "grants[" + i + "]";
+      if (!agents.containsKey(g.holder())) {
+        out.add(new Problem(src, at + ".holder", "agent '" + g.holder() + "' is not defined",
+            hint(g.holder(), agents.keySet())));
+      }
+      String why = catalogProblem(g.scopes(), p.tools());
+      if (why != null) {
+        out.add(new Problem(src, at + ".scopes", why, null));
+      }
+      if (g.parent() == null) {
+        Principal pr = principals.get(g.principal());
+        if (pr == null) {
+          out.add(new Problem(src, at + ".principal", "principal '" + g.principal() + "' is not defined",
+              hint(g.principal(), principals.keySet())));
+        } else {
+          why = CompiledScope.containment(g.scopes(), pr.entitlements(), "the entitlements of principal '" + pr.id() + "'");
+          if (why != null) {
+            out.add(new Problem(src, at + ".scopes", why, null));
+          }
+        }
+        continue;
+      }
+      Grant parent = grants.get(g.parent());
+      if (parent == null) {
+        out.add(new Problem(src, at + ".parent", "grant '" + g.parent() + "' is not defined",
+            hint(g.parent(), grants.keySet())));
+        continue;
+      }
+      int depth = 1;
+      Set<String> seen = new HashSet<>();
+      seen.add(g.id());
+      Grant cur = g;
+      boolean cycle = false;
+      while (cur.parent() != null) {
+        Grant up = grants.get(cur.parent());
+        if (up == null) {
+          break;
+        }
+        if (!seen.add(up.id())) {
+          cycle = true;
+          break;
+        }
+        depth++;
+        cur = up;
+      }
+      if (cycle) {
+        out.add(new Problem(src, at + ".parent", "grant '" + g.id() + "' is part of a delegation cycle", null));
+        continue;
+      }
+      if (depth > p.maxDelegationDepth()) {
+        out.add(new Problem(src, at + ".parent", "the delegation chain is " + depth
+            + " grants deep; the maximum is " + p.maxDelegationDepth(), null));
+      }
+      if (g.principal() != null && cur.principal() != null && !g.principal().equals(cur.principal())) {
+        out.add(new Problem(src, at + ".principal", "the chain acts for '" + cur.principal()
+            + "', not '" + g.principal() + "'", "leave principal out of sub-grants"));
+      }
+      long start = g.notBefore() == null ? Long.MIN_VALUE : g.notBefore().toEpochMilli();
+      why = narrowing(g, parent, start);
+      if (why != null) {
+        out.add(new Problem(src, at, "sub-grant '" + g.id() + "' exceeds its parent: " + why, null));
+      }
+    }
+    return out;
+  }
+
+  private static String hint(String name, Collection<String> known) {
+    String near = Text.closest(name, known);
+    return near == null ? null : "did you mean '" + near + "'?";
+  }
+}
