@@ -28,6 +28,9 @@ import java.util.Objects;
  * entitlements. A rejected policy never replaces the one in force.
  */
 public final class Remit {
+  /** Default maximum number of cached decisions. */
+  public static final long DEFAULT_CACHE_SIZE = 100_000;
+
   private final Engine engine;
 
   private Remit(Builder b) {
@@ -198,8 +201,28 @@ public final class Remit {
   public static final class Builder {
     private Policy policy;
     private Clock clock = Clock.systemUTC();
+    private long cacheSize = DEFAULT_CACHE_SIZE;
 
     private Builder() {}
+
+    /**
+     * Sets the maximum number of entries of the decision cache (default
+     * {@value #DEFAULT_CACHE_SIZE}); see {@code docs/caching.md}.
+     */
+    public Builder decisionCacheSize(long maximumSize) {
+      if (maximumSize <= 0) {
+        throw new IllegalArgumentException("decision cache size must be positive, was " + maximumSize
+            + "; use withoutDecisionCache() to turn the cache off");
+      }
+      this.cacheSize = maximumSize;
+      return this;
+    }
+
+    /** Turns the decision cache off: every call is evaluated in full. */
+    public Builder withoutDecisionCache() {
+      this.cacheSize = 0;
+      return this;
+    }
 
     /** Sets the policy to decide by (required). */
     public Builder policy(Policy p) {
