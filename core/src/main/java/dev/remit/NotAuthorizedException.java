@@ -13,6 +13,12 @@ public class NotAuthorizedException extends RuntimeException {
     this.decision = decision;
   }
 
+  /** Creates the exception with its own message (for subclasses that stop an allowed call). */
+  protected NotAuthorizedException(Decision decision, String message) {
+    super(message, null, false, false);
+    this.decision = decision;
+  }
+
   /** Returns the decision that stopped the call. */
   public Decision decision() {
     return decision;

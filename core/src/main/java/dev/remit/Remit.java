@@ -27,14 +27,16 @@ import java.util.Objects;
  * decision re-checks the whole delegation chain up to the original principal's current
  * entitlements. A rejected policy never replaces the one in force.
  */
-public final class Remit {
+public final class Remit implements AutoCloseable {
   /** Default maximum number of cached decisions. */
   public static final long DEFAULT_CACHE_SIZE = 100_000;
 
   private final Engine engine;
+  private final AuditTrail audit;
 
   private Remit(Builder b) {
     this.engine = new Engine(b.policy, b.clock);
+    this.audit = b.audit;
   }
 
   /** Returns a builder. */
@@ -48,7 +50,14 @@ public final class Remit {
    * up the approval presented, if any.
    */
   public Decision authorize(Request request) {
-    return engine.decide(request);
+    AuditTrail a = audit;
+    if (a == null) {
+      return engine.decide(request);
+    }
+    long start = System.nanoTime();
+    Decision d = engine.decide(request);
+    a.decided(request, d, System.nanoTime() - start, false);
+    return d;
   }
 
   /**
@@ -114,12 +123,15 @@ public final class Remit {
    * @throws IllegalArgumentException if there is no such grant
    */
   public List<String> revokeGrant(String grantId) {
-    return engine.revokeGrant(Objects.requireNonNull(grantId, "grantId"));
+    List<String> cut = engine.revokeGrant(Objects.requireNonNull(grantId, "grantId"));
+    revoked("grant", grantId, "revoke-grant", cut);
+    return cut;
   }
 
   /** Suspends an agent (and with it its components and everything delegated through it). */
   public void suspendAgent(String agentId) {
     engine.setAgentState(Objects.requireNonNull(agentId, "agentId"), AgentState.SUSPENDED);
+    revoked("agent", agentId, "suspend-agent", List.of());
   }
 
   /** Makes a suspended agent active again. A revoked agent cannot be resumed. */
@@ -130,6 +142,13 @@ public final class Remit {
   /** Revokes an agent for good; it survives policy swaps. */
   public void revokeAgent(String agentId) {
     engine.setAgentState(Objects.requireNonNull(agentId, "agentId"), AgentState.REVOKED);
+    revoked("agent", agentId, "revoke-agent", List.of());
+  }
+
+  private void revoked(String target, String id, String action, List<String> affected) {
+    if (audit != null) {
+      audit.revoked(new AuditRecord.RevocationRecord(engine.clock().instant(), target, id, action, affected));
+    }
   }
 
   /**
@@ -197,11 +216,34 @@ public final class Remit {
     return engine.clock();
   }
 
+  /** Returns the audit trail given to the builder, or null if decisions are not audited. */
+  public AuditTrail auditTrail() {
+    return audit;
+  }
+
+  /**
+   * Releases the call budget an ALLOW decision charged on the limited grants of its chain (used by
+   * {@link Guard} for a failed call under {@link Guard.BudgetPolicy#REFUND_FAILED_CALLS}). Call it
+   * at most once per decision.
+   */
+  void refund(Decision decision) {
+    engine.refund(decision);
+  }
+
+  /** Closes the audit trail given to the builder, if any, flushing it; decisions still work. */
+  @Override
+  public void close() {
+    if (audit != null) {
+      audit.close();
+    }
+  }
+
   /** Builder for {@link Remit}. */
   public static final class Builder {
     private Policy policy;
     private Clock clock = Clock.systemUTC();
     private long cacheSize = DEFAULT_CACHE_SIZE;
+    private AuditTrail audit;
 
     private Builder() {}
 
@@ -227,6 +269,15 @@ public final class Remit {
     /** Sets the policy to decide by (required). */
     public Builder policy(Policy p) {
       this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /**
+     * Records every decision, guarded call outcome and revocation in this audit trail; see
+     * {@code docs/audit.md}. {@link Remit#close()} closes it.
+     */
+    public Builder audit(AuditTrail trail) {
+      this.audit = Objects.requireNonNull(trail, "trail");
       return this;
     }
 

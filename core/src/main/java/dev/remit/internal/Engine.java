@@ -460,6 +460,23 @@ public final class Engine {
     return null;
   }
 
+  /**
+   * Releases the call budget an ALLOW decision charged: one call on every limited grant of its
+   * chain that is still held. Callers make sure it happens at most once per decision.
+   */
+  public void refund(Decision d) {
+    if (d.outcome() != Outcome.ALLOW || d.chain() == null) {
+      return;
+    }
+    Snapshot s = snapshot;
+    for (DelegationChain.Hop h : d.chain().hops()) {
+      GrantNode g = find(s, h.grant());
+      if (g != null && g.used.get() > 0) {
+        g.refund();
+      }
+    }
+  }
+
   private void refund(GrantNode leaf, Snapshot s) {
     for (GrantNode g = leaf; g != null; g = g.parentId == null ? null : find(s, g.parentId)) {
       g.refund();

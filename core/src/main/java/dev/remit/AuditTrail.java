@@ -1,0 +1,170 @@
+package dev.remit;
+
+import dev.remit.internal.audit.AuditWriter;
+import dev.remit.internal.audit.Redactor;
+import dev.remit.spi.AuditSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The audit trail of a decision point: give one to {@link Remit.Builder#audit} and every decision,
+ * every guarded call's outcome ({@link Guard}) and every revocation becomes an {@link AuditRecord}
+ * delivered to the configured sinks.
+ *
+ * <pre>{@code
+ * AuditTrail audit = AuditTrail.builder()
+ *     .sink(AuditSinks.jsonLines(Path.of("audit.jsonl")).rotateAtBytes(64 << 20).build())
+ *     .redact("args.card_number", "context.user_email")
+ *     .build();
+ * Remit remit = Remit.builder().policy(policy).audit(audit).build();
+ * ...
+ * remit.close(); // flushes the trail
+ * }</pre>
+ *
+ * <p><b>Threads.</b> The calling thread only captures references and a few numbers and hands them to
+ * a bounded queue; building the record, redaction, digests, serialization, hashing and I/O happen
+ * on one writer thread ({@code remit-audit-writer}). When the queue is full the {@link QueuePolicy}
+ * decides: block the caller until there is room, or drop the record and count it.
+ *
+ * <p><b>Security guarantees.</b> A sink that is slow or throws never changes a decision. Drops and
+ * sink errors are counted ({@link #stats()}) and logged under {@code dev.remit.audittrail}.
+ * Redaction is applied before a record reaches any sink. The raw intent text is never recorded
+ * unless {@link Builder#includeRawIntent()} is set; only its SHA-256 digest is.
+ */
+public final class AuditTrail implements AutoCloseable {
+  /** Default queue capacity. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+
+  /** What happens when a record is offered and the queue is full. */
+  public enum QueuePolicy {
+    /** The caller waits until the writer has made room (nothing is lost; the caller may be delayed). */
+    BLOCK,
+    /** The record is dropped and counted in {@link AuditStats#dropped()} (the caller never waits). */
+    DROP
+  }
+
+  private final AuditWriter writer;
+
+  private AuditTrail(Builder b) {
+    this.writer = new AuditWriter(List.copyOf(b.sinks), b.capacity, b.policy == QueuePolicy.BLOCK,
+        new Redactor(b.redactions), b.rawIntent, b.arguments);
+  }
+
+  /** Returns a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the counters: offered, written, dropped, sink errors, queued. */
+  public AuditStats stats() {
+    return writer.stats();
+  }
+
+  /**
+   * Waits until every record offered before this call has been handed to the sinks and the sinks
+   * have been flushed. Returns false if the trail is closed.
+   */
+  public boolean flush() {
+    return writer.flush();
+  }
+
+  /** Flushes, stops the writer thread and closes the sinks. Records offered afterwards are dropped. */
+  @Override
+  public void close() {
+    writer.close();
+  }
+
+  void decided(Request request, Decision decision, long latencyNanos, boolean cached) {
+    writer.decided(request, decision, latencyNanos, cached);
+  }
+
+  void executed(Request request, Decision decision, AuditRecord.Status status, String executedDigest,
+      long durationNanos, Map<String, Object> changes, List<String> credentials, String error,
+      boolean refunded, java.time.Instant time) {
+    writer.executed(request, decision, status, executedDigest, durationNanos, changes, credentials,
+        error, refunded, time);
+  }
+
+  void revoked(AuditRecord.RevocationRecord record) {
+    writer.offerRecord(record);
+  }
+
+  /** Builder for {@link AuditTrail}. */
+  public static final class Builder {
+    private final List<AuditSink> sinks = new ArrayList<>();
+    private int capacity = DEFAULT_QUEUE_CAPACITY;
+    private QueuePolicy policy = QueuePolicy.BLOCK;
+    private final List<String> redactions = new ArrayList<>();
+    private boolean rawIntent;
+    private boolean arguments = true;
+
+    private Builder() {}
+
+    /** Adds a sink; records go to every sink, in the order added. At least one is required. */
+    public Builder sink(AuditSink sink) {
+      sinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /** Sets the queue capacity (default {@value #DEFAULT_QUEUE_CAPACITY}). */
+    public Builder queueCapacity(int capacity) {
+      if (capacity <= 0) {
+        throw new IllegalArgumentException("queue capacity must be positive, was " + capacity);
+      }
+      this.capacity = capacity;
+      return this;
+    }
+
+    /** Sets what happens when the queue is full (default {@link QueuePolicy#BLOCK}). */
+    public Builder whenFull(QueuePolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Redacts the values at these field paths in every record before it reaches a sink, e.g.
+     * {@code args.card_number}, {@code context.user_email}, {@code changes.token},
+     * {@code args.payment.*}, {@code invoker}, {@code resource}. The first segment must be one of
+     * {@code args}, {@code context}, {@code changes}, {@code invoker}, {@code resource}; {@code *}
+     * matches any one key. The argument digest is still computed over the unredacted arguments.
+     *
+     * @throws IllegalArgumentException for a path with another root or an empty segment
+     */
+    public Builder redact(String... paths) {
+      for (String p : paths) {
+        Redactor.check(Objects.requireNonNull(p, "path"));
+        redactions.add(p);
+      }
+      return this;
+    }
+
+    /**
+     * Records the raw intent text ({@code context.intent}) as well as its digest. Off by default:
+     * prompts can carry personal data and secrets.
+     */
+    public Builder includeRawIntent() {
+      this.rawIntent = true;
+      return this;
+    }
+
+    /** Records only the digest of the arguments, not their (redacted) values. */
+    public Builder omitArguments() {
+      this.arguments = false;
+      return this;
+    }
+
+    /**
+     * Returns the trail and starts its writer thread.
+     *
+     * @throws IllegalStateException if no sink was added
+     */
+    public AuditTrail build() {
+      if (sinks.isEmpty()) {
+        throw new IllegalStateException("an audit trail needs at least one sink: AuditTrail.builder().sink(...)");
+      }
+      return new AuditTrail(this);
+    }
+  }
+}

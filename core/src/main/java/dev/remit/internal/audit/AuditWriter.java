@@ -1,0 +1,308 @@
+package dev.remit.internal.audit;
+
+import dev.remit.AuditRecord;
+import dev.remit.AuditStats;
+import dev.remit.Decision;
+import dev.remit.Request;
+import dev.remit.spi.AuditSink;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue and writer thread behind {@link dev.remit.AuditTrail}.
+ *
+ * <p>Producers never signal the writer: an offer is a counter increment plus a lock-free queue
+ * insert, so the caller's thread does not pay for waking another thread. The writer polls and,
+ * when idle, parks for a short time that grows up to {@value #MAX_IDLE_PARK_MILLIS} ms; a record
+ * therefore reaches the sinks within that time. {@link #flush()} wakes it at once.
+ */
+public final class AuditWriter {
+  static final Logger LOG = LoggerFactory.getLogger("dev.remit.audittrail");
+  static final long MAX_IDLE_PARK_MILLIS = 10;
+  private static final Set<String> OWN_FIELDS = Set.of("intent", "invoker", "traceparent", "task", "approval");
+
+  private final List<AuditSink> sinks;
+  private final int capacity;
+  private final boolean block;
+  private final Redactor redactor;
+  private final boolean rawIntent;
+  private final boolean arguments;
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final LongAdder offered = new LongAdder();
+  private final LongAdder written = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder sinkErrors = new LongAdder();
+  private final Thread thread;
+  private volatile boolean closing;
+  private volatile boolean closed;
+  private boolean dirty;
+
+  public AuditWriter(List<AuditSink> sinks, int capacity, boolean block, Redactor redactor,
+      boolean rawIntent, boolean arguments) {
+    this.sinks = sinks;
+    this.capacity = capacity;
+    this.block = block;
+    this.redactor = redactor;
+    this.rawIntent = rawIntent;
+    this.arguments = arguments;
+    this.thread = new Thread(this::run, "remit-audit-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  // ------------------------------------------------------------------ caller side (cheap)
+
+  private record DecisionEntry(Request request, Decision decision, long latencyNanos, boolean cached) {}
+
+  private record OutcomeEntry(Request request, Decision decision, AuditRecord.Status status,
+      String executedDigest, long durationNanos, Map<String, Object> changes, List<String> credentials,
+      String error, boolean refunded, Instant time) {}
+
+  private record FlushMarker(CountDownLatch done) {}
+
+  public void decided(Request request, Decision decision, long latencyNanos, boolean cached) {
+    offer(new DecisionEntry(request, decision, latencyNanos, cached));
+  }
+
+  public void executed(Request request, Decision decision, AuditRecord.Status status,
+      String executedDigest, long durationNanos, Map<String, Object> changes, List<String> credentials,
+      String error, boolean refunded, Instant time) {
+    offer(new OutcomeEntry(request, decision, status, executedDigest, durationNanos, changes,
+        credentials, error, refunded, time));
+  }
+
+  public void offerRecord(AuditRecord record) {
+    offer(record);
+  }
+
+  private void offer(Object entry) {
+    offered.increment();
+    if (closing) {
+      drop("the audit trail is closed");
+      return;
+    }
+    if (size.incrementAndGet() > capacity) {
+      if (!block) {
+        size.decrementAndGet();
+        drop("the audit queue is full (capacity " + capacity + ", policy DROP)");
+        return;
+      }
+      // BLOCK: wait for room without spinning hot; the writer frees a slot per record
+      size.decrementAndGet();
+      long park = 1_000;
+      while (true) {
+        if (closing) {
+          drop("the audit trail was closed while waiting for room");
+          return;
+        }
+        if (size.incrementAndGet() <= capacity) {
+          break;
+        }
+        size.decrementAndGet();
+        LockSupport.unpark(thread);
+        LockSupport.parkNanos(park);
+        park = Math.min(park * 2, 1_000_000);
+      }
+    }
+    queue.offer(entry);
+  }
+
+  private void drop(String why) {
+    dropped.increment();
+    long n = dropped.sum();
+    if (n == 1 || Long.bitCount(n) == 1) { // 1, 2, 4, 8… keeps the log readable under a flood
+      LOG.warn("audit record dropped: {}; {} dropped so far", why, n);
+    }
+  }
+
+  public AuditStats stats() {
+    return new AuditStats(offered.sum(), written.sum(), dropped.sum(), sinkErrors.sum(), size.get());
+  }
+
+  public boolean flush() {
+    if (closing) {
+      return false;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    queue.offer(new FlushMarker(done));
+    LockSupport.unpark(thread);
+    try {
+      while (!done.await(10, TimeUnit.MILLISECONDS)) {
+        if (!thread.isAlive()) {
+          return false;
+        }
+        LockSupport.unpark(thread);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public void close() {
+    if (closing) {
+      awaitThread();
+      return;
+    }
+    closing = true;
+    LockSupport.unpark(thread);
+    awaitThread();
+  }
+
+  private void awaitThread() {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------ writer thread
+
+  private void run() {
+    long idle = 20_000;
+    while (true) {
+      Object e = queue.poll();
+      if (e == null) {
+        if (dirty) {
+          flushSinks();
+        }
+        if (closing && queue.isEmpty()) {
+          break;
+        }
+        LockSupport.parkNanos(idle);
+        idle = Math.min(idle * 2, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_PARK_MILLIS));
+        continue;
+      }
+      idle = 20_000;
+      if (e instanceof FlushMarker) {
+        flushSinks();
+        ((FlushMarker) e).done().countDown();
+        continue;
+      }
+      size.decrementAndGet();
+      AuditRecord r;
+      try {
+        r = build(e);
+      } catch (RuntimeException ex) {
+        sinkErrors.increment();
+        LOG.error("could not build an audit record; counted as a sink error", ex);
+        continue;
+      }
+      boolean ok = true;
+      for (AuditSink s : sinks) {
+        try {
+          s.write(r);
+        } catch (Exception | LinkageError ex) {
+          ok = false;
+          sinkErrors.increment();
+          LOG.error("audit sink {} failed to write a {} record; {} sink errors so far",
+              s.getClass().getName(), r.kind(), sinkErrors.sum(), ex);
+        }
+      }
+      dirty = true;
+      if (ok) {
+        written.increment();
+      }
+    }
+    for (Object left; (left = queue.poll()) != null; ) {
+      if (left instanceof FlushMarker) {
+        ((FlushMarker) left).done().countDown();
+      } else {
+        size.decrementAndGet();
+        drop("offered while the audit trail was closing");
+      }
+    }
+    for (AuditSink s : sinks) {
+      try {
+        s.close();
+      } catch (Exception | LinkageError ex) {
+        sinkErrors.increment();
+        LOG.error("audit sink {} failed to close", s.getClass().getName(), ex);
+      }
+    }
+    closed = true;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  private void flushSinks() {
+    dirty = false;
+    for (AuditSink s : sinks) {
+      try {
+        s.flush();
+      } catch (Exception | LinkageError ex) {
+        sinkErrors.increment();
+        LOG.error("audit sink {} failed to flush", s.getClass().getName(), ex);
+      }
+    }
+  }
+
+  private AuditRecord build(Object e) {
+    if (e instanceof DecisionEntry) {
+      DecisionEntry d = (DecisionEntry) e;
+      return decisionRecord(d.request(), d.decision(), d.latencyNanos(), d.cached());
+    }
+    if (e instanceof OutcomeEntry) {
+      OutcomeEntry o = (OutcomeEntry) e;
+      Request r = o.request();
+      String authorized = Digests.args(r.args());
+      String executed = o.executedDigest() == null ? authorized : o.executedDigest();
+      Map<String, Object> changes = redactor.apply("changes", o.changes() == null ? Map.of() : o.changes());
+      return new AuditRecord.OutcomeRecord(o.time(), o.decision().id(), o.status(), r.subject(),
+          r.tool(), r.operation(), resource(r.resource()), authorized, executed, o.durationNanos(), changes,
+          o.credentials(), o.error(), o.refunded(), string(r.context().get("traceparent")));
+    }
+    return (AuditRecord) e;
+  }
+
+  private String resource(String resource) {
+    return resource != null && redactor.redactsField("resource") ? Redactor.REDACTED : resource;
+  }
+
+  private AuditRecord.DecisionRecord decisionRecord(Request r, Decision d, long latency, boolean cached) {
+    Map<String, Object> ctx = r == null ? Map.of() : r.context();
+    String subject = d.subject();
+    String component = subject != null && d.agent() != null && !subject.equals(d.agent()) ? subject : null;
+    Object intentValue = ctx.get("intent");
+    String intentText = intentValue == null ? null : String.valueOf(intentValue);
+    String invoker = string(ctx.get("invoker"));
+    if (invoker != null && redactor.redactsField("invoker")) {
+      invoker = Redactor.REDACTED;
+    }
+    Map<String, Object> context = new LinkedHashMap<>();
+    ctx.forEach((k, v) -> {
+      if (!OWN_FIELDS.contains(k)) {
+        context.put(k, v);
+      }
+    });
+    Map<String, Object> args = r == null ? Map.of() : r.args();
+    return new AuditRecord.DecisionRecord(d.evaluatedAt(), d.id(), d.outcome(), d.codes(), subject,
+        d.agent(), component, r == null ? null : r.task(), d.grant(), d.chain(), invoker,
+        intentText == null ? null : Digests.text(intentText), rawIntent ? intentText : null,
+        r == null ? null : r.tool(), r == null ? null : r.operation(),
+        r == null ? null : resource(r.resource()), r == null ? null : r.resourceType(),
+        arguments ? redactor.apply("args", args) : Map.of(), Digests.args(args),
+        redactor.apply("context", context), d.policyVersion(), d.revision(), cached, Math.max(0, latency),
+        d.obligations(), d.approval(), string(ctx.get("traceparent")));
+  }
+
+  private static String string(Object o) {
+    return o == null ? null : String.valueOf(o);
+  }
+}

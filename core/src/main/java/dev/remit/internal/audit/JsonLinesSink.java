@@ -1,0 +1,204 @@
+package dev.remit.internal.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remit.AuditFormat;
+import dev.remit.AuditRecord;
+import dev.remit.spi.AuditSink;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * JSON Lines file sink with a SHA-256 hash chain and size/time rotation.
+ *
+ * <p>Each line is {@code {"seq":N,"prev":"<hex>",...record...,"hash":"<hex>"}}: {@code prev} is
+ * the SHA-256 of the predecessor's line bytes (without the newline; 64 zeros for the first
+ * record of a chain), {@code hash} the SHA-256 of this line with the {@code ,"hash":"…"} member
+ * removed. Files are {@code P}, {@code P.1}, {@code P.2}…; the first record of a new file links to
+ * the last record of the previous one. On start the sink continues the chain of the newest
+ * existing file; if that file ends in a partial line (a crash), it starts the next file instead.
+ */
+public final class JsonLinesSink implements AuditSink {
+  /** Length of {@code ,"hash":"<64 hex>"}} at the end of every line. */
+  public static final int HASH_SUFFIX = 9 + 64 + 2;
+
+  private final Path base;
+  private final long maxBytes;
+  private final Duration rotateEvery;
+  private final AuditFormat format;
+  private final boolean sync;
+  private final Clock clock;
+  private int index;
+  private long seq;
+  private String prev;
+  private FileOutputStream file;
+  private OutputStream out;
+  private long bytes;
+  private long openedAt;
+
+  public JsonLinesSink(Path base, long maxBytes, Duration rotateEvery, AuditFormat format, boolean sync,
+      Clock clock) {
+    this.base = base.toAbsolutePath();
+    this.maxBytes = maxBytes;
+    this.rotateEvery = rotateEvery;
+    this.format = format;
+    this.sync = sync;
+    this.clock = clock;
+    try {
+      recover();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open audit log " + base, e);
+    }
+  }
+
+  /** Returns the path of the file with the given rotation index. */
+  public static Path fileFor(Path base, int index) {
+    return index == 0 ? base : base.resolveSibling(base.getFileName() + "." + index);
+  }
+
+  /** Returns the file written to now. */
+  public Path currentFile() {
+    return fileFor(base, index);
+  }
+
+  private void recover() throws IOException {
+    int newest = 0;
+    while (Files.exists(fileFor(base, newest + 1))) {
+      newest++;
+    }
+    seq = 0;
+    prev = Digests.GENESIS;
+    boolean partial = false;
+    // walk back to the newest file holding a complete line
+    for (int i = newest; i >= 0; i--) {
+      Path p = fileFor(base, i);
+      if (!Files.exists(p) || Files.size(p) == 0) {
+        continue;
+      }
+      byte[] last = lastCompleteLine(p);
+      if (i == newest) {
+        partial = endsPartial(p);
+      }
+      if (last != null) {
+        JsonNode n = AuditJson.MAPPER.readTree(last);
+        seq = n.path("seq").asLong() + 1;
+        prev = Digests.sha256Hex(last);
+        break;
+      }
+    }
+    index = newest;
+    boolean newestHasData = Files.exists(fileFor(base, newest)) && Files.size(fileFor(base, newest)) > 0;
+    if (partial) {
+      index = newest + 1; // never append after a torn line: it would look like tampering
+    }
+    open(partial || !newestHasData ? 0 : Files.size(fileFor(base, index)));
+  }
+
+  private static boolean endsPartial(Path p) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
+      if (f.length() == 0) {
+        return false;
+      }
+      f.seek(f.length() - 1);
+      return f.read() != '\n';
+    }
+  }
+
+  private static byte[] lastCompleteLine(Path p) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
+      long len = f.length();
+      int chunk = (int) Math.min(len, 4 << 20);
+      byte[] b = new byte[chunk];
+      f.seek(len - chunk);
+      f.readFully(b);
+      int end = -1;
+      for (int i = b.length - 1; i >= 0; i--) {
+        if (b[i] == '\n') {
+          end = i;
+          break;
+        }
+      }
+      if (end < 0) {
+        return null;
+      }
+      int start = end - 1;
+      while (start >= 0 && b[start] != '\n') {
+        start--;
+      }
+      if (start < 0 && chunk < len) {
+        throw new IOException("last line of " + p + " is longer than " + chunk + " bytes");
+      }
+      return java.util.Arrays.copyOfRange(b, start + 1, end);
+    }
+  }
+
+  private void open(long existing) throws IOException {
+    Path p = currentFile();
+    if (p.getParent() != null) {
+      Files.createDirectories(p.getParent());
+    }
+    file = new FileOutputStream(p.toFile(), true);
+    out = new BufferedOutputStream(file, 1 << 16);
+    bytes = existing;
+    openedAt = clock.millis();
+  }
+
+  @Override
+  public void write(AuditRecord record) throws IOException {
+    ObjectNode body = AuditJson.MAPPER.createObjectNode();
+    body.put("seq", seq);
+    body.put("prev", prev);
+    body.setAll(AuditJson.toJson(record, format));
+    byte[] b = AuditJson.MAPPER.writeValueAsBytes(body);
+    String hash = Digests.sha256Hex(b);
+    byte[] suffix = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+    int len = b.length - 1 + suffix.length;
+    if (bytes > 0 && ((maxBytes > 0 && bytes + len > maxBytes)
+        || (rotateEvery != null && clock.millis() - openedAt >= rotateEvery.toMillis()))) {
+      rotate();
+    }
+    byte[] line = new byte[len];
+    System.arraycopy(b, 0, line, 0, b.length - 1);
+    System.arraycopy(suffix, 0, line, b.length - 1, suffix.length);
+    out.write(line);
+    bytes += len;
+    prev = Digests.sha256Hex(line, 0, len - 1);
+    seq++;
+  }
+
+  private void rotate() throws IOException {
+    closeFile();
+    index++;
+    open(0);
+  }
+
+  @Override
+  public void flush() throws IOException {
+    out.flush();
+    if (sync) {
+      file.getFD().sync();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeFile();
+  }
+
+  private void closeFile() throws IOException {
+    out.flush();
+    if (sync) {
+      file.getFD().sync();
+    }
+    out.close();
+  }
+}
