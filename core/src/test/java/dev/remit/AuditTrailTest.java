@@ -1,0 +1,249 @@
+package dev.remit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.remit.spi.AuditSink;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class AuditTrailTest {
+
+  @Test
+  void everyFieldOfADecisionRecordIsFilledFromTheRequestAndDecision() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).build())) {
+      Decision d = remit.authorize(AuditFixture.refund(20));
+      assertThat(d.allowed()).isTrue();
+      remit.auditTrail().flush();
+
+      AuditRecord.DecisionRecord r = mem.decisions().get(0);
+      assertThat(r.kind()).isEqualTo("decision");
+      assertThat(r.time()).isEqualTo(AuditFixture.NOW);
+      assertThat(r.decisionId()).isEqualTo(d.id());
+      assertThat(r.outcome()).isEqualTo(Outcome.ALLOW);
+      assertThat(r.reasons()).containsExactly(ReasonCode.GRANT_MATCHED);
+      assertThat(r.subject()).isEqualTo("refunder");
+      assertThat(r.agent()).isEqualTo("support-bot");
+      assertThat(r.component()).isEqualTo("refunder");
+      assertThat(r.task()).isEqualTo("T-1");
+      assertThat(r.grant()).isEqualTo("g-sub");
+      assertThat(r.chain().principal()).isEqualTo("alice");
+      assertThat(r.chain().hops()).extracting(DelegationChain.Hop::grant).containsExactly("g-root", "g-sub");
+      assertThat(r.invoker()).isEqualTo("user:alice@example.com");
+      assertThat(r.intentDigest()).isEqualTo(
+          "sha256:" + dev.remit.internal.audit.Digests.sha256Hex(
+              "Refund the double charge on invoice 42".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(r.intent()).isNull();
+      assertThat(r.tool()).isEqualTo("billing");
+      assertThat(r.operation()).isEqualTo("refund");
+      assertThat(r.resource()).isEqualTo("invoices/42");
+      assertThat(r.resourceType()).isEqualTo("invoice");
+      assertThat(r.args()).containsEntry("amount", 20).containsEntry("card_number", "4111111111111111");
+      assertThat(r.argsDigest()).isEqualTo(dev.remit.internal.audit.Digests.args(
+          Map.of("card_number", "4111111111111111", "amount", 20.0)));
+      assertThat(r.context()).containsOnlyKeys("user_email", "channel");
+      assertThat(r.policyVersion()).isEqualTo("v7");
+      assertThat(r.revision()).isEqualTo(d.revision());
+      assertThat(r.cached()).isFalse();
+      assertThat(r.latencyNanos()).isPositive();
+      assertThat(r.obligations()).singleElement().satisfies(o -> {
+        assertThat(o.type()).isEqualTo(Obligation.MINT_CREDENTIAL);
+        assertThat(o.attributes()).containsEntry("audience", "billing-api");
+      });
+      assertThat(r.approval()).isNull();
+      assertThat(r.traceparent()).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    }
+  }
+
+  @Test
+  void theRawIntentIsRecordedOnlyWhenTheHostOptsIn() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).includeRawIntent().build())) {
+      remit.authorize(AuditFixture.refund(20));
+      remit.auditTrail().flush();
+      assertThat(mem.decisions().get(0).intent()).isEqualTo("Refund the double charge on invoice 42");
+    }
+  }
+
+  @Test
+  void aDeniedDecisionOfATopLevelAgentHasNoComponentAndNoChain() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).build())) {
+      remit.authorize(Request.of("support-bot", "billing", "refund").resource("crm/1").build());
+      remit.auditTrail().flush();
+      AuditRecord.DecisionRecord r = mem.decisions().get(0);
+      assertThat(r.outcome()).isEqualTo(Outcome.DENY);
+      assertThat(r.agent()).isEqualTo("support-bot");
+      assertThat(r.component()).isNull();
+      assertThat(r.invoker()).isNull();
+      assertThat(r.intentDigest()).isNull();
+      assertThat(r.traceparent()).isNull();
+      assertThat(r.args()).isEmpty();
+    }
+  }
+
+  @Test
+  void redactionReplacesConfiguredPathsBeforeAnySinkSeesTheRecord() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    AuditTrail trail = AuditTrail.builder().sink(mem)
+        .redact("args.card_number", "context.user_email", "invoker", "changes.token").build();
+    try (Remit remit = AuditFixture.remit(trail)) {
+      Guard.of(remit).call(AuditFixture.refund(20), ex -> ex.changed("token", "s3cret").changed("refund_id", "r-1"));
+      trail.flush();
+      AuditRecord.DecisionRecord r = mem.decisions().get(0);
+      assertThat(r.args()).containsEntry("card_number", "[REDACTED]").containsEntry("amount", 20);
+      assertThat(r.context()).containsEntry("user_email", "[REDACTED]").containsEntry("channel", "chat");
+      assertThat(r.invoker()).isEqualTo("[REDACTED]");
+      assertThat(r.argsDigest()).isEqualTo(dev.remit.internal.audit.Digests.args(AuditFixture.refund(20).args()));
+      assertThat(mem.outcomes().get(0).changes()).containsEntry("token", "[REDACTED]").containsEntry("refund_id", "r-1");
+    }
+  }
+
+  @Test
+  void nestedAndWildcardRedactionPathsReachIntoMapsAndLists() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).redact("args.payer.*", "args.items.sku").build())) {
+      remit.authorize(Request.of("refunder", "billing", "refund").resource("invoices/1")
+          .arg("payer", Map.of("name", "Bob", "iban", "DE00"))
+          .arg("items", List.of(Map.of("sku", "A", "qty", 1))).arg("amount", 5).build());
+      remit.auditTrail().flush();
+      Map<String, Object> args = mem.decisions().get(0).args();
+      assertThat(args.get("payer")).isEqualTo(Map.of("name", "[REDACTED]", "iban", "[REDACTED]"));
+      assertThat(args.get("items")).isEqualTo(List.of(Map.of("sku", "[REDACTED]", "qty", 1)));
+      assertThat(args.get("amount")).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aRedactionPathMustStartAtARecordField() {
+    assertThatThrownBy(() -> AuditTrail.builder().redact("secret.x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("redaction path 'secret.x' must start with one of [args, changes, context, invoker, resource]");
+    assertThatThrownBy(() -> AuditTrail.builder().redact("args..x"))
+        .hasMessage("redaction path 'args..x' has an empty segment");
+  }
+
+  @Test
+  void omittingArgumentsKeepsOnlyTheirDigest() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).omitArguments().build())) {
+      remit.authorize(AuditFixture.refund(20));
+      remit.auditTrail().flush();
+      assertThat(mem.decisions().get(0).args()).isEmpty();
+      assertThat(mem.decisions().get(0).argsDigest()).startsWith("sha256:");
+    }
+  }
+
+  @Test
+  void aTrailNeedsASink() {
+    assertThatThrownBy(() -> AuditTrail.builder().build()).isInstanceOf(IllegalStateException.class)
+        .hasMessage("an audit trail needs at least one sink: AuditTrail.builder().sink(...)");
+  }
+
+  /** A sink whose first write waits until the test opens the gate. */
+  static final class GatedSink implements AuditSink {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger writes = new AtomicInteger();
+
+    @Override
+    public void write(AuditRecord record) throws InterruptedException {
+      entered.countDown();
+      gate.await();
+      writes.incrementAndGet();
+    }
+  }
+
+  @Test
+  void aFullQueueUnderDropLosesRecordsButCountsThemAndNeverDelaysTheCaller() throws Exception {
+    GatedSink sink = new GatedSink();
+    AuditTrail trail = AuditTrail.builder().sink(sink).queueCapacity(2).whenFull(AuditTrail.QueuePolicy.DROP).build();
+    try (Remit remit = AuditFixture.remit(trail)) {
+      Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+      remit.authorize(r);
+      assertThat(sink.entered.await(10, TimeUnit.SECONDS)).isTrue(); // writer holds record 1
+      for (int i = 0; i < 5; i++) {
+        assertThat(remit.authorize(r).allowed()).isTrue();
+      }
+      assertThat(trail.stats()).isEqualTo(new AuditStats(6, 0, 3, 0, 2));
+      sink.gate.countDown();
+      trail.flush();
+      assertThat(trail.stats()).isEqualTo(new AuditStats(6, 3, 3, 0, 0));
+      assertThat(sink.writes).hasValue(3);
+    }
+  }
+
+  @Test
+  void aFullQueueUnderBlockHoldsTheCallerUntilTheWriterMakesRoomAndLosesNothing() throws Exception {
+    GatedSink sink = new GatedSink();
+    AuditTrail trail = AuditTrail.builder().sink(sink).queueCapacity(1).whenFull(AuditTrail.QueuePolicy.BLOCK).build();
+    try (Remit remit = AuditFixture.remit(trail)) {
+      Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+      remit.authorize(r);
+      assertThat(sink.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      remit.authorize(r); // fills the queue
+      CountDownLatch third = new CountDownLatch(1);
+      Thread caller = new Thread(() -> {
+        remit.authorize(r);
+        third.countDown();
+      });
+      caller.start();
+      assertThat(third.await(200, TimeUnit.MILLISECONDS)).as("caller blocked while the queue is full").isFalse();
+      sink.gate.countDown();
+      assertThat(third.await(10, TimeUnit.SECONDS)).isTrue();
+      caller.join();
+      trail.flush();
+      assertThat(trail.stats()).isEqualTo(new AuditStats(3, 3, 0, 0, 0));
+    }
+  }
+
+  @Test
+  void aFailingSinkIsCountedAndNeverChangesADecisionWhileOtherSinksStillReceive() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    AuditSink failing = record -> {
+      throw new IllegalStateException("disk full");
+    };
+    AuditTrail trail = AuditTrail.builder().sink(failing).sink(mem).build();
+    try (Remit remit = AuditFixture.remit(trail)) {
+      Decision d = remit.authorize(AuditFixture.refund(20));
+      assertThat(d.allowed()).isTrue();
+      trail.flush();
+      assertThat(trail.stats().sinkErrors()).isEqualTo(1);
+      assertThat(trail.stats().written()).isZero();
+      assertThat(mem.decisions()).hasSize(1);
+    }
+  }
+
+  @Test
+  void closingFlushesEveryQueuedRecordAndLaterRecordsAreDroppedAndCounted() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    AuditTrail trail = AuditTrail.builder().sink(mem).build();
+    Remit remit = AuditFixture.remit(trail);
+    for (int i = 0; i < 100; i++) {
+      remit.authorize(Request.of("support-bot", "billing", "read").resource("invoices/" + i).build());
+    }
+    remit.close();
+    assertThat(mem.decisions()).hasSize(100);
+    assertThat(remit.authorize(Request.of("support-bot", "billing", "read").resource("invoices/1").build()).allowed()).isTrue();
+    assertThat(trail.stats().dropped()).isEqualTo(1);
+    assertThat(trail.flush()).isFalse();
+  }
+
+  @Test
+  void revokingAGrantAndSuspendingAnAgentAreRecorded() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).build())) {
+      remit.revokeGrant("g-root");
+      remit.suspendAgent("support-bot");
+      remit.auditTrail().flush();
+      assertThat(mem.records()).containsExactly(
+          new AuditRecord.RevocationRecord(AuditFixture.NOW, "grant", "g-root", "revoke-grant", List.of("g-root", "g-sub")),
+          new AuditRecord.RevocationRecord(AuditFixture.NOW, "agent", "support-bot", "suspend-agent", List.of()));
+    }
+  }
+}
