@@ -1,0 +1,143 @@
+package dev.remit.cli.audit;
+
+import dev.remit.AuditLog;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code remit audit verify|trace}: thin wrapper over {@link AuditLog}.
+ *
+ * <pre>
+ * remit audit verify [--partial] FILE...
+ *     exit 0 intact, 3 intact but the last line is truncated (a crash), 1 tampered, 2 usage/IO error
+ * remit audit trace (--decision ID | --task ID) FILE...
+ *     exit 0 no anomalies, 1 anomalies flagged, 2 usage/IO error or nothing found
+ * </pre>
+ */
+public final class AuditCommand {
+  public static final int OK = 0;
+  public static final int TAMPERED = 1;
+  public static final int USAGE = 2;
+  public static final int TRUNCATED = 3;
+  public static final int ANOMALIES = 1;
+
+  static final String USAGE_TEXT = "usage: remit audit verify [--partial] FILE...\n"
+      + "       remit audit trace (--decision ID | --task ID) FILE...";
+
+  private AuditCommand() {}
+
+  /** Runs {@code audit <verify|trace> ...}; {@code args} starts after {@code audit}. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.println(USAGE_TEXT);
+      return USAGE;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "verify":
+        return verify(rest, out, err);
+      case "trace":
+        return trace(rest, out, err);
+      case "-h":
+      case "--help":
+        out.println(USAGE_TEXT);
+        return OK;
+      default:
+        err.println("unknown audit command '" + args[0] + "'\n" + USAGE_TEXT);
+        return USAGE;
+    }
+  }
+
+  /** Runs {@code audit verify [--partial] FILE...}. */
+  public static int verify(String[] args, PrintStream out, PrintStream err) {
+    boolean partial = false;
+    List<Path> files = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("--partial")) {
+        partial = true;
+      } else if (a.startsWith("-")) {
+        err.println("unknown option '" + a + "'\n" + USAGE_TEXT);
+        return USAGE;
+      } else {
+        files.add(Path.of(a));
+      }
+    }
+    if (files.isEmpty()) {
+      err.println("no files given\n" + USAGE_TEXT);
+      return USAGE;
+    }
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        err.println("no such file: " + f);
+        return USAGE;
+      }
+    }
+    AuditLog.Verification v;
+    try {
+      v = AuditLog.verify(files, partial);
+    } catch (UncheckedIOException e) {
+      err.println(e.getMessage());
+      return USAGE;
+    }
+    for (AuditLog.Finding f : v.findings()) {
+      (f.kind() == AuditLog.Kind.TRUNCATED_TAIL ? out : err).println(f);
+    }
+    switch (v.result()) {
+      case INTACT:
+        out.println("INTACT: " + v.records() + " records, head seq " + v.headSeq() + ", head hash " + v.headHash());
+        return OK;
+      case INTACT_TRUNCATED_TAIL:
+        out.println("INTACT (TRUNCATED TAIL): " + v.records() + " complete records, head seq " + v.headSeq()
+            + ", head hash " + v.headHash() + "; the writer stopped mid-record");
+        return TRUNCATED;
+      default:
+        AuditLog.Finding t = v.tampering();
+        err.println("TAMPERED: first problem at " + t.file() + " line " + t.line() + " (" + t.kind() + "); "
+            + v.records() + " records verified before it");
+        return TAMPERED;
+    }
+  }
+
+  /** Runs {@code audit trace (--decision ID | --task ID) FILE...}. */
+  public static int trace(String[] args, PrintStream out, PrintStream err) {
+    String decision = null;
+    String task = null;
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("--decision") || a.equals("--task")) && i + 1 < args.length) {
+        if (a.equals("--decision")) {
+          decision = args[++i];
+        } else {
+          task = args[++i];
+        }
+      } else if (a.startsWith("-")) {
+        err.println("unknown or incomplete option '" + a + "'\n" + USAGE_TEXT);
+        return USAGE;
+      } else {
+        files.add(Path.of(a));
+      }
+    }
+    if ((decision == null) == (task == null) || files.isEmpty()) {
+      err.println("give exactly one of --decision ID or --task ID, and at least one file\n" + USAGE_TEXT);
+      return USAGE;
+    }
+    AuditLog.Trace t;
+    try {
+      t = decision != null ? AuditLog.traceDecision(files, decision) : AuditLog.traceTask(files, task);
+    } catch (UncheckedIOException e) {
+      err.println(e.getMessage());
+      return USAGE;
+    }
+    out.print(t.report());
+    if (t.decisionIds().isEmpty() && t.anomalies().isEmpty()) {
+      return USAGE;
+    }
+    return t.anomalies().isEmpty() ? OK : ANOMALIES;
+  }
+}
