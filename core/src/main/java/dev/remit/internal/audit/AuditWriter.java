@@ -45,6 +45,7 @@ public final class AuditWriter {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder sinkErrors = new LongAdder();
   private final Thread thread;
+  private final Thread hook;
   private volatile boolean closing;
   private volatile boolean closed;
   private boolean dirty;
@@ -60,6 +61,9 @@ public final class AuditWriter {
     this.thread = new Thread(this::run, "remit-audit-writer");
     thread.setDaemon(true);
     thread.start();
+    // a host that forgets close() still gets its queued records written on a normal JVM exit
+    this.hook = new Thread(this::close, "remit-audit-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
   }
 
   // ------------------------------------------------------------------ caller side (cheap)
@@ -152,7 +156,7 @@ public final class AuditWriter {
     }
   }
 
-  public void close() {
+  public synchronized void close() {
     if (closing) {
       awaitThread();
       return;
@@ -160,6 +164,13 @@ public final class AuditWriter {
     closing = true;
     LockSupport.unpark(thread);
     awaitThread();
+    if (Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down
+      }
+    }
   }
 
   private void awaitThread() {

@@ -115,30 +115,38 @@ public final class JsonLinesSink implements AuditSink {
 
   private static byte[] lastCompleteLine(Path p) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
-      long len = f.length();
-      int chunk = (int) Math.min(len, 4 << 20);
-      byte[] b = new byte[chunk];
-      f.seek(len - chunk);
-      f.readFully(b);
-      int end = -1;
-      for (int i = b.length - 1; i >= 0; i--) {
-        if (b[i] == '\n') {
-          end = i;
-          break;
-        }
-      }
+      long end = lastNewlineBefore(f, f.length());
       if (end < 0) {
         return null;
       }
-      int start = end - 1;
-      while (start >= 0 && b[start] != '\n') {
-        start--;
+      long start = lastNewlineBefore(f, end) + 1;
+      long n = end - start;
+      if (n > Integer.MAX_VALUE - 16) {
+        throw new IOException("last line of " + p + " is too long (" + n + " bytes)");
       }
-      if (start < 0 && chunk < len) {
-        throw new IOException("last line of " + p + " is longer than " + chunk + " bytes");
-      }
-      return java.util.Arrays.copyOfRange(b, start + 1, end);
+      byte[] line = new byte[(int) n];
+      f.seek(start);
+      f.readFully(line);
+      return line;
     }
+  }
+
+  /** Returns the offset of the last newline before {@code limit}, or -1; reads backwards in chunks. */
+  private static long lastNewlineBefore(RandomAccessFile f, long limit) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long pos = limit;
+    while (pos > 0) {
+      int n = (int) Math.min(buf.length, pos);
+      pos -= n;
+      f.seek(pos);
+      f.readFully(buf, 0, n);
+      for (int i = n - 1; i >= 0; i--) {
+        if (buf[i] == '\n') {
+          return pos + i;
+        }
+      }
+    }
+    return -1;
   }
 
   private void open(long existing) throws IOException {
