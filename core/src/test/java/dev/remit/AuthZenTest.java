@@ -11,6 +11,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Combinators;
 import org.junit.jupiter.api.Test;
 
 class AuthZenTest {
@@ -47,7 +53,7 @@ class AuthZenTest {
         "subject": {"type": "agent", "id": "assistant", "properties": {"ip_address": "10.0.0.1"}},
         "action": {"name": "transfer", "properties": {"tool": "payments", "args": {
           "amount": 250, "fee": 0.5, "huge": 123456789012345678901234567890, "memo": null,
-          "tags": ["a", 1, true], "to": {"iban": "DE00"}}}},
+          "tags": ["a", 1, true], "to": {"iban": "DE00", "note 😀": "café 😀"}}}},
         "resource": {"type": "account", "id": "accounts/42", "properties": {"currency": "EUR"}},
         "context": {"task": "t-9", "risk_score": 0.25, "attempt": 3},
         "unknown_top_level_field": "ignored"
@@ -72,7 +78,7 @@ class AuthZenTest {
     assertThat(r.args().get("huge")).isEqualTo(new BigInteger("123456789012345678901234567890"));
     assertThat(r.args().get("memo")).isNull();
     assertThat(r.args().get("tags")).isEqualTo(List.of("a", 1L, true));
-    assertThat(r.args().get("to")).isEqualTo(Map.of("iban", "DE00"));
+    assertThat(r.args().get("to")).isEqualTo(Map.of("iban", "DE00", "note \uD83D\uDE00", "caf\u00e9 \uD83D\uDE00"));
     assertThat(r.context()).isEqualTo(Map.of("task", "t-9", "risk_score", 0.25d, "attempt", 3L));
     assertThat(r.task()).isEqualTo("t-9");
   }
@@ -115,6 +121,45 @@ class AuthZenTest {
         + "\"resource\":{\"type\":\"record\",\"id\":\"crm/contacts/1\",\"properties\":{\"classification\":\"internal\"}},"
         + "\"context\":{\"task\":\"t-1\"}}");
     assertThat(AuthZen.parseRequest(json)).isEqualTo(r);
+  }
+
+  @Property(tries = 100)
+  void everyRequestOfJsonValuesSurvivesARoundTrip(@ForAll("requests") Request r) {
+    assertThat(AuthZen.parseRequest(AuthZen.toJson(r))).isEqualTo(r);
+  }
+
+  @Provide
+  Arbitrary<Request> requests() {
+    Arbitrary<String> names = Arbitraries.strings().all().ofMaxLength(12).injectNull(0.1);
+    Arbitrary<Map<String, Object>> maps = jsonObjects(2);
+    return Combinators.combine(names, names, names, names, names, maps, maps, maps)
+        .as(Request::new);
+  }
+
+  /** JSON values as parsing produces them. */
+  private static Arbitrary<Object> jsonValues(int depth) {
+    Arbitrary<Object> scalars = Arbitraries.oneOf(
+        Arbitraries.strings().all().ofMaxLength(8).map(x -> (Object) x),
+        Arbitraries.longs().map(x -> (Object) x),
+        Arbitraries.doubles().filter(x -> Double.isFinite(x) && !x.equals(-0.0d)).map(x -> (Object) x),
+        Arbitraries.bigIntegers().between(BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE),
+            BigInteger.TEN.pow(40)).map(x -> (Object) x),
+        Arbitraries.of(true, false).map(x -> (Object) x),
+        Arbitraries.just(null));
+    if (depth == 0) {
+      return scalars;
+    }
+    return Arbitraries.oneOf(scalars,
+        jsonValues(depth - 1).list().ofMaxSize(3).map(x -> (Object) x),
+        jsonObjects(depth - 1).map(x -> (Object) x));
+  }
+
+  private static Arbitrary<Map<String, Object>> jsonObjects(int depth) {
+    // Jackson refuses a lone surrogate in a field name (it accepts one in a value), so keys are
+    // well-formed UTF-16; supplementary characters are covered by FULL_REQUEST
+    Arbitrary<String> keys = Arbitraries.strings().withCharRange('\u0000', '\ud7ff')
+        .withCharRange('\ue000', '\uffff').ofMaxLength(6);
+    return Arbitraries.maps(keys, jsonValues(depth)).ofMaxSize(3);
   }
 
   @Test
