@@ -90,6 +90,25 @@ public final class AuthZen {
   }
 
   /**
+   * Returns what an access evaluation or evaluations body lacks or has wrongly typed, against
+   * AuthZEN 1.0 ({@code subject}/{@code resource} with string {@code type} and {@code id},
+   * {@code action} with a string {@code name}, object {@code properties} and {@code context}) and
+   * Remit's mapping ({@code action.properties.tool} string, {@code action.properties.args}
+   * object): one message per problem naming its JSON path, such as
+   * {@code "subject.type is missing"} or {@code "evaluations[1].resource must be an object, was
+   * string"}; empty when there is none. Batch items are checked after defaults are applied.
+   *
+   * <p>{@link #parseRequest} never needs this (a request with problems is denied as malformed);
+   * it is for hosts that answer such a request with an error, as an AuthZEN endpoint must with
+   * HTTP 400 for a single evaluation, and for tools that explain what is wrong.
+   *
+   * @throws IllegalArgumentException as {@link #parseEvaluations} does
+   */
+  public static List<String> problems(String json) {
+    return AuthZenCodec.problems(json);
+  }
+
+  /**
    * Returns the AuthZEN access evaluation body of a request, the inverse of
    * {@link #parseRequest}: {@code parseRequest(toJson(r)).equals(r)} for every request whose
    * values are what parsing produces (strings, {@link Long}/{@link java.math.BigInteger},

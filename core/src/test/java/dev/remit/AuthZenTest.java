@@ -267,6 +267,7 @@ class AuthZenTest {
       Decision d = remit.authorize(AuthZen.parseRequest(json));
       assertThat(d.codes()).as(json).containsExactly(ReasonCode.MALFORMED_REQUEST);
       assertThat(d.reasons().get(0).message()).as(json).isEqualTo("request has no " + missing);
+      assertThat(AuthZen.problems(json)).as(json).isNotEmpty();
     });
   }
 
@@ -279,6 +280,36 @@ class AuthZenTest {
 
     assertThat(r.tool()).isNull();
     assertThat(r.operation()).isNull();
+  }
+
+  @Test
+  void problemsNameEveryMissingOrWronglyTypedPartByItsPath() {
+    assertThat(AuthZen.problems(FULL_REQUEST)).isEmpty();
+    assertThat(AuthZen.problems("""
+        {"subject":{"id":7,"properties":[]},"action":{"name":"read"},
+         "resource":"crm/1","context":"t-1"}""")).containsExactly(
+        "subject.type is missing",
+        "subject.id must be a string, was number",
+        "subject.properties must be an object, was array",
+        "action.properties.tool is missing (Remit needs the tool name)",
+        "resource must be an object, was string",
+        "context must be an object, was string");
+    assertThat(AuthZen.problems("{\"action\":{\"properties\":{\"tool\":1,\"args\":\"x\"}}}")).containsExactly(
+        "subject is missing",
+        "action.name is missing",
+        "action.properties.tool must be a string, was number",
+        "action.properties.args must be an object, was string",
+        "resource is missing");
+  }
+
+  @Test
+  void problemsOfABatchAreReportedPerItemAfterDefaultsApply() {
+    assertThat(AuthZen.problems("""
+        {"subject":{"type":"agent","id":"assistant"},"action":{"name":"read","properties":{"tool":"crm"}},
+         "resource":{"type":"record"},
+         "evaluations":[{"resource":{"id":"crm/1"}}, {}, 3]}""")).containsExactly(
+        "evaluations[1].resource.id is missing",
+        "evaluations[2] must be an object, was number");
   }
 
   // ---------------------------------------------------------------- batches
