@@ -233,6 +233,15 @@ class AuthZenTest {
   }
 
   @Test
+  void deeplyNestedJsonIsRefusedBeforeItIsWalked() {
+    String deep = "{\"context\":{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
+
+    assertThatThrownBy(() -> AuthZen.parseRequest(deep))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
   void aRequestWithoutToolParsesAndIsDeniedAsMalformed() {
     Request r = AuthZen.parseRequest("""
         {"subject":{"type":"agent","id":"assistant"},"action":{"name":"read"},
@@ -568,6 +577,16 @@ class AuthZenTest {
     assertThatThrownBy(() -> AuthZen.parseDecision("{\"decision\":true}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid AuthZEN decision: context is missing; a bare decision cannot be read back into a Decision");
+  }
+
+  @Test
+  void aResponseWhoseDecisionContradictsItsOutcomeIsRefused() {
+    Decision d = remit().authorize(Request.of("assistant", "crm", "read").resource("hr/1").build());
+    String forged = AuthZen.toJson(d).replace("{\"decision\":false", "{\"decision\":true");
+
+    assertThatThrownBy(() -> AuthZen.parseDecision(forged))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid AuthZEN decision: decision true contradicts context.outcome DENY");
   }
 
   @Test
