@@ -30,7 +30,8 @@ import java.util.Objects;
  * unusable: not JSON, not a JSON object, a key given twice, trailing data, or (for batches) a
  * malformed {@code evaluations} array or {@code options}; the message says what and where. A
  * missing or wrongly typed part of a request never throws: it becomes null so that
- * {@link Remit#authorize} denies the request with {@link ReasonCode#MALFORMED_REQUEST}.
+ * {@link Remit#authorize} denies the request with {@link ReasonCode#MALFORMED_REQUEST};
+ * {@link #problems} lists every such part by its JSON path.
  *
  * <p><b>Responses.</b> {@code decision} is {@code true} only for {@link Outcome#ALLOW}; a
  * {@link Outcome#REQUIRE_APPROVAL} is {@code false} (the call must not go forward yet) with the
