@@ -1,6 +1,7 @@
 package dev.remit.spi;
 
 import dev.remit.AuditRecord;
+import java.io.IOException;
 
 /**
  * Where audit records go. Called from the audit writer thread only, one record at a time, in
@@ -14,11 +15,11 @@ public interface AuditSink extends AutoCloseable {
   void write(AuditRecord record) throws Exception;
 
   /** Pushes buffered records out; called when the queue runs empty and on flush/close. */
-  default void flush() throws Exception {}
+  default void flush() throws IOException {}
 
   /** Flushes and releases resources; called once, at shutdown. */
   @Override
-  default void close() throws Exception {
+  default void close() throws IOException {
     flush();
   }
 }
