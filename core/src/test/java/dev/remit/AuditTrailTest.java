@@ -120,6 +120,25 @@ class AuditTrailTest {
   }
 
   @Test
+  void redactingTheResourceHidesItInDecisionsAndOutcomes() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).redact("resource").build())) {
+      Guard.of(remit).call(AuditFixture.refund(20), ex -> 1);
+      remit.auditTrail().flush();
+      assertThat(mem.decisions().get(0).resource()).isEqualTo("[REDACTED]");
+      assertThat(mem.outcomes().get(0).resource()).isEqualTo("[REDACTED]");
+    }
+  }
+
+  @Test
+  void aRecordRefusesANegativeLatency() {
+    assertThatThrownBy(() -> new AuditRecord.DecisionRecord(AuditFixture.NOW, "d", Outcome.DENY, List.of(), null, null,
+        null, null, null, null, null, null, null, null, null, null, null, Map.of(), "sha256:x", Map.of(), "v", 0, false, -1,
+        List.of(), null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("latencyNanos must not be negative, was -1");
+  }
+
+  @Test
   void aRedactionPathMustStartAtARecordField() {
     assertThatThrownBy(() -> AuditTrail.builder().redact("secret.x"))
         .isInstanceOf(IllegalArgumentException.class)

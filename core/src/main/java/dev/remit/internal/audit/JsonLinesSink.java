@@ -26,6 +26,8 @@ import java.time.Duration;
  * removed. Files are {@code P}, {@code P.1}, {@code P.2}…; the first record of a new file links to
  * the last record of the previous one. On start the sink continues the chain of the newest
  * existing file; if that file ends in a partial line (a crash), it starts the next file instead.
+ * After an I/O error it does the same for the next record: records lost in the failure then show
+ * up in {@code verify} as missing, never as a torn line in the middle of a file.
  */
 public final class JsonLinesSink implements AuditSink {
   /** Length of {@code ,"hash":"<64 hex>"}} at the end of every line. */
@@ -44,6 +46,8 @@ public final class JsonLinesSink implements AuditSink {
   private OutputStream out;
   private long bytes;
   private long openedAt;
+  /** Set after an I/O error: the current file may end in a torn line, so the next write starts a new file. */
+  private boolean broken;
 
   public JsonLinesSink(Path base, long maxBytes, Duration rotateEvery, AuditFormat format, boolean sync,
       Clock clock) {
@@ -170,17 +174,35 @@ public final class JsonLinesSink implements AuditSink {
     String hash = Digests.sha256Hex(b);
     byte[] suffix = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
     int len = b.length - 1 + suffix.length;
-    if (bytes > 0 && ((maxBytes > 0 && bytes + len > maxBytes)
+    if (broken) {
+      restartAfterError();
+    } else if (bytes > 0 && ((maxBytes > 0 && bytes + len > maxBytes)
         || (rotateEvery != null && clock.millis() - openedAt >= rotateEvery.toMillis()))) {
       rotate();
     }
     byte[] line = new byte[len];
     System.arraycopy(b, 0, line, 0, b.length - 1);
     System.arraycopy(suffix, 0, line, b.length - 1, suffix.length);
-    out.write(line);
+    try {
+      out.write(line);
+    } catch (IOException e) {
+      broken = true;
+      throw e;
+    }
     bytes += len;
     prev = Digests.sha256Hex(line, 0, len - 1);
     seq++;
+  }
+
+  private void restartAfterError() throws IOException {
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // the stream already failed; the error was reported when it happened
+    }
+    index++;
+    open(0);
+    broken = false;
   }
 
   private void rotate() throws IOException {
@@ -191,7 +213,15 @@ public final class JsonLinesSink implements AuditSink {
 
   @Override
   public void flush() throws IOException {
-    out.flush();
+    if (broken) {
+      return;
+    }
+    try {
+      out.flush();
+    } catch (IOException e) {
+      broken = true;
+      throw e;
+    }
     if (sync) {
       file.getFD().sync();
     }
@@ -203,6 +233,10 @@ public final class JsonLinesSink implements AuditSink {
   }
 
   private void closeFile() throws IOException {
+    if (broken) {
+      out.close();
+      return;
+    }
     out.flush();
     if (sync) {
       file.getFD().sync();
