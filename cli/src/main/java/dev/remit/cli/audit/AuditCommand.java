@@ -2,6 +2,7 @@ package dev.remit.cli.audit;
 
 import dev.remit.AuditLog;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,18 @@ public final class AuditCommand {
 
   /** Runs {@code audit <verify|trace> ...}; {@code args} starts after {@code audit}. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    try {
+      return run(args, o, e);
+    } finally {
+      o.flush();
+      e.flush();
+    }
+  }
+
+  /** Runs {@code audit <verify|trace> ...} writing to print writers (picocli's streams). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
     if (args.length == 0) {
       err.println(USAGE_TEXT);
       return USAGE;
@@ -54,7 +67,7 @@ public final class AuditCommand {
   }
 
   /** Runs {@code audit verify [--partial] FILE...}. */
-  public static int verify(String[] args, PrintStream out, PrintStream err) {
+  public static int verify(String[] args, PrintWriter out, PrintWriter err) {
     boolean partial = false;
     List<Path> files = new ArrayList<>();
     for (String a : args) {
@@ -104,7 +117,7 @@ public final class AuditCommand {
   }
 
   /** Runs {@code audit trace (--decision ID | --task ID) FILE...}. */
-  public static int trace(String[] args, PrintStream out, PrintStream err) {
+  public static int trace(String[] args, PrintWriter out, PrintWriter err) {
     String decision = null;
     String task = null;
     List<Path> files = new ArrayList<>();
@@ -135,6 +148,7 @@ public final class AuditCommand {
       return USAGE;
     }
     out.print(t.report());
+    out.flush();
     if (t.decisionIds().isEmpty() && t.anomalies().isEmpty()) {
       return USAGE;
     }

@@ -1,0 +1,89 @@
+package dev.remit.cli.audit;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * picocli shape of {@code remit audit}: add {@code AuditCliCommand.class} to the subcommands of
+ * {@code dev.remit.cli.Main}. The work is done by {@link AuditCommand}.
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = "Check and investigate hash-chained audit logs (see docs/audit.md).",
+    subcommands = {AuditCliCommand.Verify.class, AuditCliCommand.Trace.class},
+    footer = {"", "Exit status: verify 0 intact, 3 intact with a truncated tail, 1 tampered;",
+        "trace 0 no anomalies, 1 anomalies flagged; 2 for bad usage or unreadable files."})
+public final class AuditCliCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().println(AuditCommand.USAGE_TEXT);
+    return AuditCommand.USAGE;
+  }
+
+  /** {@code remit audit verify}. */
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check the hash chain; report the first modified, deleted, inserted or reordered record.")
+  static final class Verify implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--partial", description = "Accept a chain whose earlier files are not given.")
+    boolean partial;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files, in any order.")
+    List<String> files;
+
+    @Override
+    public Integer call() {
+      List<String> args = new ArrayList<>();
+      if (partial) {
+        args.add("--partial");
+      }
+      args.addAll(files);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      return AuditCommand.verify(args.toArray(String[]::new), out, err);
+    }
+  }
+
+  /** {@code remit audit trace}. */
+  @Command(name = "trace", mixinStandardHelpOptions = true,
+      description = "Reconstruct invoker -> intent -> decisions -> credentials -> calls -> outcomes; flag anomalies.")
+  static final class Trace implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--decision", paramLabel = "ID", description = "Trace one decision.")
+    String decision;
+
+    @Option(names = "--task", paramLabel = "ID", description = "Trace every decision of a task.")
+    String task;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files.")
+    List<String> files;
+
+    @Override
+    public Integer call() {
+      List<String> args = new ArrayList<>();
+      if (decision != null) {
+        args.add("--decision");
+        args.add(decision);
+      }
+      if (task != null) {
+        args.add("--task");
+        args.add(task);
+      }
+      args.addAll(files);
+      return AuditCommand.trace(args.toArray(String[]::new), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+}
