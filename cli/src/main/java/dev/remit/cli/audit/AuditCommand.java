@@ -100,6 +100,15 @@ public final class AuditCommand {
     for (AuditLog.Finding f : v.findings()) {
       (f.kind() == AuditLog.Kind.TRUNCATED_TAIL ? out : err).println(f);
     }
+    try {
+      return verdict(v, out, err);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static int verdict(AuditLog.Verification v, PrintWriter out, PrintWriter err) {
     switch (v.result()) {
       case INTACT:
         out.println("INTACT: " + v.records() + " records, head seq " + v.headSeq() + ", head hash " + v.headHash());
