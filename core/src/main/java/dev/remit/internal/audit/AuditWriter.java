@@ -40,7 +40,8 @@ public final class AuditWriter {
   private final boolean arguments;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
-  private final LongAdder offered = new LongAdder();
+  /** Records the writer took from the queue (offered = processed + dropped + queued). */
+  private final LongAdder processed = new LongAdder();
   private final LongAdder written = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder sinkErrors = new LongAdder();
@@ -92,7 +93,6 @@ public final class AuditWriter {
   }
 
   private void offer(Object entry) {
-    offered.increment();
     if (closing) {
       drop("the audit trail is closed");
       return;
@@ -132,7 +132,10 @@ public final class AuditWriter {
   }
 
   public AuditStats stats() {
-    return new AuditStats(offered.sum(), written.sum(), dropped.sum(), sinkErrors.sum(), size.get());
+    long queued = Math.max(0, size.get());
+    long done = processed.sum();
+    long lost = dropped.sum();
+    return new AuditStats(done + lost + queued, written.sum(), lost, sinkErrors.sum(), queued);
   }
 
   public boolean flush() {
@@ -204,6 +207,7 @@ public final class AuditWriter {
         ((FlushMarker) e).done().countDown();
         continue;
       }
+      processed.increment();
       size.decrementAndGet();
       AuditRecord r;
       try {
@@ -234,7 +238,8 @@ public final class AuditWriter {
         ((FlushMarker) left).done().countDown();
       } else {
         size.decrementAndGet();
-        drop("offered while the audit trail was closing");
+        dropped.increment();
+        LOG.warn("audit record dropped: offered while the audit trail was closing");
       }
     }
     for (AuditSink s : sinks) {
