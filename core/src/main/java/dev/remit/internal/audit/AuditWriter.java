@@ -111,6 +111,10 @@ public final class AuditWriter {
           drop("the audit trail was closed while waiting for room");
           return;
         }
+        if (!thread.isAlive()) { // never wait forever on a writer that died (e.g. OutOfMemoryError)
+          drop("the audit writer thread has stopped");
+          return;
+        }
         if (size.incrementAndGet() <= capacity) {
           break;
         }
