@@ -76,6 +76,88 @@ public final class AuditTrail implements AutoCloseable {
     writer.close();
   }
 
+  /**
+   * Returns a report of what became of a call the host ran itself (without a {@link Guard}):
+   * record its result, effects and the credentials issued for it, linked to {@code decision}.
+   *
+   * <pre>{@code
+   * Decision d = remit.authorize(request);
+   * if (d.allowed()) {
+   *   String credId = broker.mint(d.obligations(Obligation.MINT_CREDENTIAL).get(0));
+   *   long start = System.nanoTime();
+   *   tool.run(request.args());
+   *   audit.outcome(request, d).credentialIssued(credId).took(Duration.ofNanos(System.nanoTime() - start)).succeeded();
+   * }
+   * }</pre>
+   */
+  public OutcomeReport outcome(Request request, Decision decision) {
+    return new OutcomeReport(this, Objects.requireNonNull(request, "request"), Objects.requireNonNull(decision, "decision"));
+  }
+
+  /** What became of one call; finish with {@link #succeeded()} or {@link #failed(String)}. Not thread-safe. */
+  public static final class OutcomeReport {
+    private final AuditTrail trail;
+    private final Request request;
+    private final Decision decision;
+    private final Map<String, Object> changes = new java.util.LinkedHashMap<>();
+    private final List<String> credentials = new ArrayList<>();
+    private long nanos;
+    private String executedDigest;
+    private boolean done;
+
+    private OutcomeReport(AuditTrail trail, Request request, Decision decision) {
+      this.trail = trail;
+      this.request = request;
+      this.decision = decision;
+    }
+
+    /** Reports something the call changed. */
+    public OutcomeReport changed(String what, Object detail) {
+      changes.put(Objects.requireNonNull(what, "what"), detail);
+      return this;
+    }
+
+    /** Reports the id of a credential issued for the call (never the secret). */
+    public OutcomeReport credentialIssued(String credentialId) {
+      credentials.add(Objects.requireNonNull(credentialId, "credentialId"));
+      return this;
+    }
+
+    /** Sets how long the call ran. */
+    public OutcomeReport took(java.time.Duration duration) {
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException("duration must not be negative, was " + duration);
+      }
+      this.nanos = duration.toNanos();
+      return this;
+    }
+
+    /** Records the arguments that actually ran, when they may differ from the request's. */
+    public OutcomeReport executedArgs(Map<String, Object> args) {
+      this.executedDigest = dev.remit.internal.audit.Digests.args(Objects.requireNonNull(args, "args"));
+      return this;
+    }
+
+    /** Records the call as succeeded. */
+    public void succeeded() {
+      finish(AuditRecord.Status.SUCCEEDED, null);
+    }
+
+    /** Records the call as failed with the given error description. */
+    public void failed(String error) {
+      finish(AuditRecord.Status.FAILED, Objects.requireNonNull(error, "error"));
+    }
+
+    private void finish(AuditRecord.Status status, String error) {
+      if (done) {
+        throw new IllegalStateException("outcome of decision " + decision.id() + " already recorded");
+      }
+      done = true;
+      trail.executed(request, decision, status, executedDigest, nanos, changes, List.copyOf(credentials), error,
+          false, java.time.Instant.now());
+    }
+  }
+
   void decided(Request request, Decision decision, long latencyNanos, boolean cached) {
     writer.decided(request, decision, latencyNanos, cached);
   }

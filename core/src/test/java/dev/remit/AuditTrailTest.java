@@ -131,6 +131,30 @@ class AuditTrailTest {
   }
 
   @Test
+  void aHostThatRunsTheCallItselfReportsItsOutcomeAndCredentials() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    AuditTrail trail = AuditTrail.builder().sink(mem).build();
+    try (Remit remit = AuditFixture.remit(trail)) {
+      Request r = AuditFixture.refund(20);
+      Decision d = remit.authorize(r);
+      AuditTrail.OutcomeReport report = trail.outcome(r, d).credentialIssued("cred-1").changed("rows", 1)
+          .took(java.time.Duration.ofMillis(3)).executedArgs(Map.of("amount", 21, "card_number", "4111111111111111"));
+      report.failed("timeout");
+      assertThatThrownBy(report::succeeded).isInstanceOf(IllegalStateException.class)
+          .hasMessage("outcome of decision " + d.id() + " already recorded");
+      trail.flush();
+      AuditRecord.OutcomeRecord o = mem.outcomes().get(0);
+      assertThat(o.decisionId()).isEqualTo(d.id());
+      assertThat(o.status()).isEqualTo(AuditRecord.Status.FAILED);
+      assertThat(o.error()).isEqualTo("timeout");
+      assertThat(o.credentials()).containsExactly("cred-1");
+      assertThat(o.changes()).isEqualTo(Map.of("rows", 1));
+      assertThat(o.durationNanos()).isEqualTo(3_000_000);
+      assertThat(o.executedArgsDigest()).isNotEqualTo(o.argsDigest());
+    }
+  }
+
+  @Test
   void aRecordRefusesANegativeLatency() {
     assertThatThrownBy(() -> new AuditRecord.DecisionRecord(AuditFixture.NOW, "d", Outcome.DENY, List.of(), null, null,
         null, null, null, null, null, null, null, null, null, null, null, Map.of(), "sha256:x", Map.of(), "v", 0, false, -1,
