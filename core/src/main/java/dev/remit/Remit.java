@@ -22,6 +22,10 @@ import java.util.Objects;
  * {@link #suspendAgent}, {@link #setEntitlements}, {@link #swapPolicy}…) are serialised and each is
  * visible to every {@code authorize} call that starts after the change method returns.
  *
+ * <p><b>Auditing.</b> With {@link Builder#audit} every decision, every outcome reported through a
+ * {@link Guard} and every revocation becomes an {@link AuditRecord}; {@code authorize} only hands
+ * the record to a queue (no I/O on the caller's thread). {@link #close()} flushes the trail.
+ *
  * <p><b>Security guarantees.</b> Default deny. {@code authorize} never throws: a malformed request,
  * an unknown identity or an evaluation error is a {@link Outcome#DENY} with a reason. Every
  * decision re-checks the whole delegation chain up to the original principal's current
