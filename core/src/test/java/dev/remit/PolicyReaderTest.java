@@ -137,6 +137,21 @@ class PolicyReaderTest {
   }
 
   @Test
+  void theFormatReferenceShowsTheTravelExampleVerbatim() throws IOException {
+    String example = Files.readString(TRAVEL_EXAMPLE);
+
+    assertThat(Files.readString(Path.of("../docs/policy-format.md"))).contains("```yaml\n" + example + "```");
+  }
+
+  @Test
+  void windowDaysMayBeFullNamesOrASingleDay() {
+    Policy p = Policy.parse(BASE + "rules:\n  - id: r\n    effect: forbid\n"
+        + "    during: {start: \"22:00\", end: \"06:00\", zone: UTC, days: Saturday}\n", "p.yaml");
+
+    assertThat(p.rules().get(0).during().days()).containsExactly(DayOfWeek.SATURDAY);
+  }
+
+  @Test
   void aDocumentWithoutVersionIsVersionedByTheDigestOfItsBytes() {
     Policy a = Policy.parse(BASE, "a.yaml");
     Policy b = Policy.parse(BASE, "b.yaml");
