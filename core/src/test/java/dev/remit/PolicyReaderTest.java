@@ -404,6 +404,23 @@ class PolicyReaderTest {
   }
 
   @Test
+  void aTypoedToolInARuleOrEntitlementIsReportedAtTheEntry() {
+    assertThat(problems(BASE + "rules:\n  - id: r\n    effect: forbid\n    tools: [payment]\n"))
+        .containsExactly(problem("rules[0].tools[0]", "tool 'payment' is not in the catalog",
+            "did you mean 'payments'?"));
+    assertThat(problems(BASE.replace("- {tools: [payments], operations: [\"*\"]",
+        "- {tools: [payments, \"crm/*\"], operations: [\"*\"]")))
+        .containsExactly(problem("principals[0].entitlements[0].tools[1]",
+            "tool pattern 'crm/*' matches no tool in the catalog", null));
+  }
+
+  @Test
+  void aVersionMustBePlainText() {
+    assertThat(problems("version: \"v1\\u2028\"\n" + BASE)).containsExactly(problem("version",
+        "must be 1 to 256 printable ASCII characters, not blank", null));
+  }
+
+  @Test
   void crossReferenceProblemsNameTheSourceFile() {
     assertThat(problems(BASE.replace("holder: bot", "holder: boot"), "policies/p.yaml")).containsExactly(
         new Problem("policies/p.yaml", "grants[0].holder", "agent 'boot' is not defined", "did you mean 'bot'?"));
