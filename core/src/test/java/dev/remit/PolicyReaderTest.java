@@ -234,6 +234,15 @@ class PolicyReaderTest {
   }
 
   @Test
+  void anOverlongKeyIsRejectedWithAPlainMessage() {
+    List<Problem> found = problems("{\"k" + "x".repeat(2000) + "\": 1}", "p.json");
+
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).message()).isEqualTo(
+        "JSON document exceeds a limit: Name length (2001) exceeds the maximum allowed (1024)");
+  }
+
+  @Test
   void documentsLargerThan16MiBAreRejected() {
     String big = "version: big\n#" + "x".repeat(16 * 1024 * 1024) + "\n";
 
