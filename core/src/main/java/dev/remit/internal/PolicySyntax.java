@@ -179,11 +179,12 @@ final class PolicySyntax {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
+          JsonLocation keyAt = p.currentTokenLocation();
           p.nextToken();
           String at = PolicyProblems.child(path, key);
           JsonNode v = value(p, at, depth + 1);
           if (o.has(key)) {
-            out.add(at, "duplicate key '" + key + "'" + where(p.currentTokenLocation()),
+            out.add(at, "duplicate key '" + PolicyProblems.printable(key) + "'" + where(keyAt),
                 "each key may appear once in a map");
           } else {
             o.set(key, v);
