@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class AuditWriter {
   static final Logger LOG = LoggerFactory.getLogger("dev.remit.audittrail");
   static final long MAX_IDLE_PARK_MILLIS = 10;
-  private static final Set<String> OWN_FIELDS = Set.of("intent", "invoker", "traceparent", "task", "approval");
+  private static final Set<String> OWN_FIELDS = Set.of("intent", "invoker", "traceparent", "task");
 
   private final List<AuditSink> sinks;
   private final int capacity;
