@@ -61,6 +61,27 @@ class AuditTrailTest {
   }
 
   @Test
+  void anApprovedCallRecordsTheApprovalItUsedAndARequiredOneRecordsItsObligation() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).build())) {
+      Request big = AuditFixture.refund(5000);
+      Decision asked = remit.authorize(big);
+      Approval a = remit.approve(big, "alice", "finance", java.time.Duration.ofMinutes(5));
+      Decision approved = remit.authorize(big.withContext("approval", a.id()));
+      assertThat(approved.allowed()).isTrue();
+      remit.auditTrail().flush();
+      AuditRecord.DecisionRecord first = mem.decisions().get(0);
+      AuditRecord.DecisionRecord second = mem.decisions().get(1);
+      assertThat(first.decisionId()).isEqualTo(asked.id());
+      assertThat(first.outcome()).isEqualTo(Outcome.REQUIRE_APPROVAL);
+      assertThat(first.obligations()).extracting(Obligation::type).containsExactly(Obligation.APPROVAL);
+      assertThat(second.approval()).isEqualTo(a.id());
+      assertThat(second.reasons()).containsExactly(ReasonCode.GRANT_MATCHED, ReasonCode.APPROVAL_ACCEPTED);
+      assertThat(second.context()).containsEntry("approval", a.id());
+    }
+  }
+
+  @Test
   void theRawIntentIsRecordedOnlyWhenTheHostOptsIn() {
     MemoryAuditSink mem = AuditSinks.memory();
     try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).includeRawIntent().build())) {
