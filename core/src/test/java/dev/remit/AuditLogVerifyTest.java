@@ -217,6 +217,21 @@ class AuditLogVerifyTest {
     assertThat(gone).exists();
   }
 
+  @Test
+  void aGarbledFirstLineOfARotatedFileIsReportedThereNotAsADeletionElsewhere() throws IOException {
+    write(AuditSinks.jsonLines(log()).rotateAtBytes(3000), 20);
+    Path second = dir.resolve("audit.jsonl.1");
+    List<String> lines = lines(second);
+    lines.set(0, "garbage");
+    rewrite(second, lines);
+    List<Path> files = new ArrayList<>(List.of(dir.resolve("audit.jsonl.2"), second, log()));
+    AuditLog.Finding f = AuditLog.verify(files).tampering();
+    assertThat(f.kind()).isEqualTo(AuditLog.Kind.MODIFIED);
+    assertThat(f.file()).isEqualTo(second);
+    assertThat(f.line()).isEqualTo(1);
+    assertThat(f.seq()).isEqualTo(-1);
+  }
+
   /** A clock the test moves. */
   static final class MovableClock extends Clock {
     Instant now = AuditFixture.NOW;

@@ -23,7 +23,6 @@ public final class ChainVerifier {
   private static final class Line {
     Path file;
     long lineNo;
-    byte[] bytes;
     boolean parsed;
     long seq = -1;
     String prev;
@@ -159,8 +158,13 @@ public final class ChainVerifier {
       f.lines.add(parse(p, lineNo, Arrays.copyOfRange(b, start, end)));
       start = end + 1;
     }
-    if (!f.lines.isEmpty() && f.lines.get(0).parsed) {
-      f.firstSeq = f.lines.get(0).seq;
+    // order key: the first readable record's seq, less its position (a tampered first line must
+    // not move the file to the end of the chain)
+    for (int i = 0; i < f.lines.size(); i++) {
+      if (f.lines.get(i).parsed) {
+        f.firstSeq = f.lines.get(i).seq - i;
+        break;
+      }
     }
     return f;
   }
@@ -169,7 +173,6 @@ public final class ChainVerifier {
     Line l = new Line();
     l.file = file;
     l.lineNo = lineNo;
-    l.bytes = bytes;
     l.hash = Digests.sha256Hex(bytes);
     try {
       JsonNode n = AuditJson.MAPPER.readTree(bytes);
