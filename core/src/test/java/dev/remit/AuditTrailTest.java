@@ -82,6 +82,23 @@ class AuditTrailTest {
   }
 
   @Test
+  void malformedAndNullRequestsAreRecordedToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    MemoryAuditSink mem = AuditSinks.memory();
+    java.nio.file.Path log = dir.resolve("a.jsonl");
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).sink(AuditSinks.jsonLines(log).build()).build())) {
+      remit.authorize(null);
+      remit.authorize(Request.of(null, "billing", null).arg("x", new StringBuilder("odd")).build());
+      remit.auditTrail().flush();
+      assertThat(mem.decisions()).extracting(AuditRecord.DecisionRecord::reasons)
+          .containsExactly(List.of(ReasonCode.MALFORMED_REQUEST), List.of(ReasonCode.MALFORMED_REQUEST));
+      assertThat(mem.decisions().get(0).tool()).isNull();
+      assertThat(mem.decisions().get(1).tool()).isEqualTo("billing");
+      assertThat(remit.auditTrail().stats().sinkErrors()).isZero();
+    }
+    assertThat(AuditLog.verify(List.of(log)).result()).isEqualTo(AuditLog.Result.INTACT);
+  }
+
+  @Test
   void theRawIntentIsRecordedOnlyWhenTheHostOptsIn() {
     MemoryAuditSink mem = AuditSinks.memory();
     try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).includeRawIntent().build())) {
