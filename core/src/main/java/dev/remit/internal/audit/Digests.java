@@ -14,7 +14,16 @@ public final class Digests {
 
   private Digests() {}
 
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digests::newSha256);
+
+  /** Returns this thread's SHA-256 instance, reset (the writer thread reuses one). */
   public static MessageDigest sha256() {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md;
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
