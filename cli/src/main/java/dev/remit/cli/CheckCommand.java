@@ -1,8 +1,6 @@
 package dev.remit.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.remit.AuthZen;
 import dev.remit.Decision;
 import dev.remit.Outcome;
 import dev.remit.Policy;
@@ -10,6 +8,8 @@ import dev.remit.PolicyException;
 import dev.remit.Problem;
 import dev.remit.Remit;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class CheckCommand implements Callable<Integer> {
   Path policy;
 
   @Option(names = "--request", required = true, paramLabel = "FILE",
-      description = "AuthZEN request JSON (YAML also read); '-' reads stdin")
+      description = "AuthZEN request JSON (access evaluation or evaluations); '-' reads stdin")
   String request;
 
   @Option(names = "--at", paramLabel = "TIME",
@@ -51,28 +51,24 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Clock clock = at == null ? Clock.systemUTC() : Clock.fixed(parseInstant(at), ZoneOffset.UTC);
-    JsonNode doc = readRequest();
-    Wire.Evaluation eval = Wire.parse(doc, request);
+    String json = readRequest();
+    AuthZen.Batch batch;
+    try {
+      batch = AuthZen.parseEvaluations(json);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(request + ": " + e.getMessage());
+    }
     Policy p = loadPolicy(policy);
     Remit remit = Remit.builder().policy(p).clock(clock).build();
-    Object response;
-    int code;
-    if (eval.batch()) {
-      List<Decision> ds = remit.authorizeAll(eval.requests(), eval.semantic());
-      response = Wire.renderAll(ds, bare);
-      code = exitCode(ds);
-    } else {
-      Decision d = remit.authorize(eval.requests().get(0));
-      response = Wire.render(d, bare);
-      code = exitCode(d.outcome());
+    List<Decision> ds = remit.authorizeAll(batch.requests(), batch.semantic());
+    PrintWriter out = spec.commandLine().getOut();
+    if (batch.single()) {
+      Decision d = ds.get(0);
+      out.println(bare ? AuthZen.toBareJson(d) : AuthZen.toJson(d));
+      return exitCode(d.outcome());
     }
-    try {
-      spec.commandLine().getOut().println(
-          Wire.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(response));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    return code;
+    out.println(AuthZen.toJson(ds, bare));
+    return exitCode(ds);
   }
 
   /** Returns 0 for ALLOW, 1 for DENY, 3 for REQUIRE_APPROVAL. */
@@ -105,21 +101,14 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private JsonNode readRequest() {
-    String text;
+  private String readRequest() {
     try {
-      text = request.equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+      return request.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
           : Files.readString(Path.of(request));
     } catch (NoSuchFileException e) {
       throw new InputException("--request: no such file: " + request);
     } catch (IOException e) {
       throw new InputException("--request: cannot read " + request + ": " + e.getMessage());
-    }
-    boolean yaml = request.endsWith(".yaml") || request.endsWith(".yml");
-    try {
-      return (yaml ? Yaml.TREE : Wire.JSON).readTree(text);
-    } catch (IOException e) {
-      throw new InputException(request + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + firstLine(e.getMessage()));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.remit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.remit.AuthZen;
 import dev.remit.Constraint;
 import dev.remit.CredentialSpec;
 import dev.remit.Grant;
@@ -266,9 +267,9 @@ final class SuiteReader {
     }
     if (n.has("action") || n.path("subject").isObject()) {
       try {
-        return Wire.request(n, path);
-      } catch (InputException e) {
-        throw new Malformed(file, "", e.getMessage());
+        return AuthZen.parseRequest(Yaml.JSON.writeValueAsString(n));
+      } catch (IOException | IllegalArgumentException e) {
+        throw bad(path, "not an AuthZEN request: " + e.getMessage());
       }
     }
     keys(n, path, COMPACT_REQUEST_KEYS);
@@ -289,7 +290,12 @@ final class SuiteReader {
     if (!n.get(key).isObject()) {
       throw bad(path + "." + key, "must be a mapping");
     }
-    return Wire.map(n.get(key));
+    return map(n.get(key));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(JsonNode n) {
+    return Yaml.JSON.convertValue(n, LinkedHashMap.class);
   }
 
   // ------------------------------------------------------------------ steps
@@ -573,13 +579,24 @@ final class SuiteReader {
       Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
       if (n.has("days")) {
         for (String d : strings(n.get("days"), path + ".days")) {
-          days.add(DayOfWeek.valueOf(d.toUpperCase(Locale.ROOT)));
+          days.add(day(d, path + ".days"));
         }
       }
       return new TimeWindow(start, end, zone, days);
     } catch (java.time.DateTimeException | IllegalArgumentException e) {
       throw bad(path, e.getMessage());
     }
+  }
+
+  private DayOfWeek day(String name, String path) {
+    String d = name.toLowerCase(Locale.ROOT);
+    for (DayOfWeek w : DayOfWeek.values()) {
+      String full = w.name().toLowerCase(Locale.ROOT);
+      if (d.equals(full) || d.equals(full.substring(0, 3))) {
+        return w;
+      }
+    }
+    throw bad(path, "unknown day '" + name + "' (mon, tue, wed, thu, fri, sat, sun)");
   }
 
   // ------------------------------------------------------------------ scalars

@@ -9,5 +9,8 @@ final class Yaml {
   static final ObjectMapper TREE = new ObjectMapper(new YAMLFactory())
       .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+  /** Writes and converts JSON. */
+  static final ObjectMapper JSON = new ObjectMapper();
+
   private Yaml() {}
 }
