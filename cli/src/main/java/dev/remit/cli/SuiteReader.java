@@ -451,7 +451,7 @@ final class SuiteReader {
       throw bad(p, "a standalone approve needs request or case (inside a case it defaults to the case's request)");
     }
     return ctx -> {
-      Request r = withoutApproval(ctx.resolve(target[0]));
+      Request r = ctx.resolve(withoutApproval(target[0]));
       dev.remit.Approval a = ctx.remit().approve(r, approver, role, ttl);
       ctx.remember(as, a.id());
       return "approval " + a.id() + " by " + approver;

@@ -105,7 +105,7 @@ final class SuiteRunner {
         String problem = runStep(si.step(), ctx);
         if (problem != null) {
           out.println("FAIL step " + si.step().kind() + " at " + si.step().path());
-          out.println("  " + problem);
+          out.println(indent(problem));
           failed++;
         }
         continue;
@@ -117,7 +117,7 @@ final class SuiteRunner {
         passed++;
       } else {
         out.println("FAIL " + c.name());
-        diff.forEach(line -> out.println("  " + line));
+        diff.forEach(line -> out.println(indent(line)));
         failed++;
       }
     }
@@ -191,6 +191,11 @@ final class SuiteRunner {
       lines.add("  " + reason.code() + ": " + reason.message());
     }
     return lines;
+  }
+
+  /** Returns the text indented by two spaces, continuation lines by four. */
+  private static String indent(String text) {
+    return "  " + text.replace("\n", "\n    ");
   }
 
   private static List<ReasonCode> sorted(List<ReasonCode> codes) {
