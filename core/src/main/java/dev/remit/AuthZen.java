@@ -30,7 +30,8 @@ import java.util.Objects;
  * unusable: not JSON, not a JSON object, a key given twice, trailing data, or (for batches) a
  * malformed {@code evaluations} array or {@code options}; the message says what and where. A
  * missing or wrongly typed part of a request never throws: it becomes null so that
- * {@link Remit#authorize} denies the request with {@link ReasonCode#MALFORMED_REQUEST}.
+ * {@link Remit#authorize} denies the request with {@link ReasonCode#MALFORMED_REQUEST};
+ * {@link #problems} lists every such part by its JSON path.
  *
  * <p><b>Responses.</b> {@code decision} is {@code true} only for {@link Outcome#ALLOW}; a
  * {@link Outcome#REQUIRE_APPROVAL} is {@code false} (the call must not go forward yet) with the
@@ -87,6 +88,25 @@ public final class AuthZen {
    */
   public static Batch parseEvaluations(String json) {
     return AuthZenCodec.parseBatch(json);
+  }
+
+  /**
+   * Returns what an access evaluation or evaluations body lacks or has wrongly typed, against
+   * AuthZEN 1.0 ({@code subject}/{@code resource} with string {@code type} and {@code id},
+   * {@code action} with a string {@code name}, object {@code properties} and {@code context}) and
+   * Remit's mapping ({@code action.properties.tool} string, {@code action.properties.args}
+   * object): one message per problem naming its JSON path, such as
+   * {@code "subject.type is missing"} or {@code "evaluations[1].resource must be an object, was
+   * string"}; empty when there is none. Batch items are checked after defaults are applied.
+   *
+   * <p>{@link #parseRequest} never needs this (a request with problems is denied as malformed);
+   * it is for hosts that answer such a request with an error, as an AuthZEN endpoint must with
+   * HTTP 400 for a single evaluation, and for tools that explain what is wrong.
+   *
+   * @throws IllegalArgumentException as {@link #parseEvaluations} does
+   */
+  public static List<String> problems(String json) {
+    return AuthZenCodec.problems(json);
   }
 
   /**

@@ -11,6 +11,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Combinators;
 import org.junit.jupiter.api.Test;
 
 class AuthZenTest {
@@ -47,7 +53,7 @@ class AuthZenTest {
         "subject": {"type": "agent", "id": "assistant", "properties": {"ip_address": "10.0.0.1"}},
         "action": {"name": "transfer", "properties": {"tool": "payments", "args": {
           "amount": 250, "fee": 0.5, "huge": 123456789012345678901234567890, "memo": null,
-          "tags": ["a", 1, true], "to": {"iban": "DE00"}}}},
+          "tags": ["a", 1, true], "to": {"iban": "DE00", "note 😀": "café 😀"}}}},
         "resource": {"type": "account", "id": "accounts/42", "properties": {"currency": "EUR"}},
         "context": {"task": "t-9", "risk_score": 0.25, "attempt": 3},
         "unknown_top_level_field": "ignored"
@@ -72,7 +78,7 @@ class AuthZenTest {
     assertThat(r.args().get("huge")).isEqualTo(new BigInteger("123456789012345678901234567890"));
     assertThat(r.args().get("memo")).isNull();
     assertThat(r.args().get("tags")).isEqualTo(List.of("a", 1L, true));
-    assertThat(r.args().get("to")).isEqualTo(Map.of("iban", "DE00"));
+    assertThat(r.args().get("to")).isEqualTo(Map.of("iban", "DE00", "note \uD83D\uDE00", "caf\u00e9 \uD83D\uDE00"));
     assertThat(r.context()).isEqualTo(Map.of("task", "t-9", "risk_score", 0.25d, "attempt", 3L));
     assertThat(r.task()).isEqualTo("t-9");
   }
@@ -115,6 +121,45 @@ class AuthZenTest {
         + "\"resource\":{\"type\":\"record\",\"id\":\"crm/contacts/1\",\"properties\":{\"classification\":\"internal\"}},"
         + "\"context\":{\"task\":\"t-1\"}}");
     assertThat(AuthZen.parseRequest(json)).isEqualTo(r);
+  }
+
+  @Property(tries = 100)
+  void everyRequestOfJsonValuesSurvivesARoundTrip(@ForAll("requests") Request r) {
+    assertThat(AuthZen.parseRequest(AuthZen.toJson(r))).isEqualTo(r);
+  }
+
+  @Provide
+  Arbitrary<Request> requests() {
+    Arbitrary<String> names = Arbitraries.strings().all().ofMaxLength(12).injectNull(0.1);
+    Arbitrary<Map<String, Object>> maps = jsonObjects(2);
+    return Combinators.combine(names, names, names, names, names, maps, maps, maps)
+        .as(Request::new);
+  }
+
+  /** JSON values as parsing produces them. */
+  private static Arbitrary<Object> jsonValues(int depth) {
+    Arbitrary<Object> scalars = Arbitraries.oneOf(
+        Arbitraries.strings().all().ofMaxLength(8).map(x -> (Object) x),
+        Arbitraries.longs().map(x -> (Object) x),
+        Arbitraries.doubles().filter(x -> Double.isFinite(x) && !x.equals(-0.0d)).map(x -> (Object) x),
+        Arbitraries.bigIntegers().between(BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE),
+            BigInteger.TEN.pow(40)).map(x -> (Object) x),
+        Arbitraries.of(true, false).map(x -> (Object) x),
+        Arbitraries.just(null));
+    if (depth == 0) {
+      return scalars;
+    }
+    return Arbitraries.oneOf(scalars,
+        jsonValues(depth - 1).list().ofMaxSize(3).map(x -> (Object) x),
+        jsonObjects(depth - 1).map(x -> (Object) x));
+  }
+
+  private static Arbitrary<Map<String, Object>> jsonObjects(int depth) {
+    // Jackson refuses a lone surrogate in a field name (it accepts one in a value), so keys are
+    // well-formed UTF-16; supplementary characters are covered by FULL_REQUEST
+    Arbitrary<String> keys = Arbitraries.strings().withCharRange('\u0000', '\ud7ff')
+        .withCharRange('\ue000', '\uffff').ofMaxLength(6);
+    return Arbitraries.maps(keys, jsonValues(depth)).ofMaxSize(3);
   }
 
   @Test
@@ -188,6 +233,15 @@ class AuthZenTest {
   }
 
   @Test
+  void deeplyNestedJsonIsRefusedBeforeItIsWalked() {
+    String deep = "{\"context\":{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
+
+    assertThatThrownBy(() -> AuthZen.parseRequest(deep))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
   void aRequestWithoutToolParsesAndIsDeniedAsMalformed() {
     Request r = AuthZen.parseRequest("""
         {"subject":{"type":"agent","id":"assistant"},"action":{"name":"read"},
@@ -222,6 +276,7 @@ class AuthZenTest {
       Decision d = remit.authorize(AuthZen.parseRequest(json));
       assertThat(d.codes()).as(json).containsExactly(ReasonCode.MALFORMED_REQUEST);
       assertThat(d.reasons().get(0).message()).as(json).isEqualTo("request has no " + missing);
+      assertThat(AuthZen.problems(json)).as(json).isNotEmpty();
     });
   }
 
@@ -234,6 +289,36 @@ class AuthZenTest {
 
     assertThat(r.tool()).isNull();
     assertThat(r.operation()).isNull();
+  }
+
+  @Test
+  void problemsNameEveryMissingOrWronglyTypedPartByItsPath() {
+    assertThat(AuthZen.problems(FULL_REQUEST)).isEmpty();
+    assertThat(AuthZen.problems("""
+        {"subject":{"id":7,"properties":[]},"action":{"name":"read"},
+         "resource":"crm/1","context":"t-1"}""")).containsExactly(
+        "subject.type is missing",
+        "subject.id must be a string, was number",
+        "subject.properties must be an object, was array",
+        "action.properties.tool is missing (Remit needs the tool name)",
+        "resource must be an object, was string",
+        "context must be an object, was string");
+    assertThat(AuthZen.problems("{\"action\":{\"properties\":{\"tool\":1,\"args\":\"x\"}}}")).containsExactly(
+        "subject is missing",
+        "action.name is missing",
+        "action.properties.tool must be a string, was number",
+        "action.properties.args must be an object, was string",
+        "resource is missing");
+  }
+
+  @Test
+  void problemsOfABatchAreReportedPerItemAfterDefaultsApply() {
+    assertThat(AuthZen.problems("""
+        {"subject":{"type":"agent","id":"assistant"},"action":{"name":"read","properties":{"tool":"crm"}},
+         "resource":{"type":"record"},
+         "evaluations":[{"resource":{"id":"crm/1"}}, {}, 3]}""")).containsExactly(
+        "evaluations[1].resource.id is missing",
+        "evaluations[2] must be an object, was number");
   }
 
   // ---------------------------------------------------------------- batches
@@ -492,6 +577,16 @@ class AuthZenTest {
     assertThatThrownBy(() -> AuthZen.parseDecision("{\"decision\":true}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid AuthZEN decision: context is missing; a bare decision cannot be read back into a Decision");
+  }
+
+  @Test
+  void aResponseWhoseDecisionContradictsItsOutcomeIsRefused() {
+    Decision d = remit().authorize(Request.of("assistant", "crm", "read").resource("hr/1").build());
+    String forged = AuthZen.toJson(d).replace("{\"decision\":false", "{\"decision\":true");
+
+    assertThatThrownBy(() -> AuthZen.parseDecision(forged))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid AuthZEN decision: decision true contradicts context.outcome DENY");
   }
 
   @Test

@@ -98,6 +98,93 @@ public final class AuthZenCodec {
     return new AuthZen.Batch(List.copyOf(out), semantic, false);
   }
 
+  /**
+   * Returns the problems of an evaluation or evaluations body against AuthZEN 1.0 and Remit's
+   * mapping, each naming its JSON path; empty if there are none.
+   *
+   * @throws IllegalArgumentException as {@link #parseBatch} does
+   */
+  public static List<String> problems(String json) {
+    ObjectNode root = readObject(json, "evaluations request");
+    semantic(root.get("options"));
+    JsonNode items = root.get("evaluations");
+    List<String> out = new ArrayList<>();
+    if (absent(items) || (items.isArray() && items.isEmpty())) {
+      checkTuple("", root.get("subject"), root.get("action"), root.get("resource"), root.get("context"), out);
+      return List.copyOf(out);
+    }
+    if (!items.isArray()) {
+      throw new IllegalArgumentException("invalid AuthZEN evaluations request: evaluations must be an array, was "
+          + kind(items));
+    }
+    int i = 0;
+    for (JsonNode item : items) {
+      String prefix = "evaluations[" + i++ + "].";
+      if (!item.isObject()) {
+        out.add(prefix.substring(0, prefix.length() - 1) + " must be an object, was " + kind(item));
+        continue;
+      }
+      checkTuple(prefix,
+          override(root.get("subject"), item.get("subject"), "type", "id"),
+          override(root.get("action"), item.get("action"), "name"),
+          override(root.get("resource"), item.get("resource"), "type", "id"),
+          absent(item.get("context")) ? root.get("context") : item.get("context"), out);
+    }
+    return List.copyOf(out);
+  }
+
+  private static void checkTuple(String prefix, JsonNode subject, JsonNode action, JsonNode resource,
+      JsonNode context, List<String> out) {
+    if (checkObject(prefix + "subject", subject, true, out)) {
+      checkString(prefix + "subject.type", subject.get("type"), out);
+      checkString(prefix + "subject.id", subject.get("id"), out);
+      checkObject(prefix + "subject.properties", subject.get("properties"), false, out);
+    }
+    if (checkObject(prefix + "action", action, true, out)) {
+      checkString(prefix + "action.name", action.get("name"), out);
+      JsonNode props = action.get("properties");
+      if (absent(props)) {
+        out.add(prefix + "action.properties.tool is missing (Remit needs the tool name)");
+      } else if (checkObject(prefix + "action.properties", props, false, out)) {
+        if (absent(props.get("tool"))) {
+          out.add(prefix + "action.properties.tool is missing (Remit needs the tool name)");
+        } else {
+          checkString(prefix + "action.properties.tool", props.get("tool"), out);
+        }
+        checkObject(prefix + "action.properties.args", props.get("args"), false, out);
+      }
+    }
+    if (checkObject(prefix + "resource", resource, true, out)) {
+      checkString(prefix + "resource.type", resource.get("type"), out);
+      checkString(prefix + "resource.id", resource.get("id"), out);
+      checkObject(prefix + "resource.properties", resource.get("properties"), false, out);
+    }
+    checkObject(prefix + "context", context, false, out);
+  }
+
+  /** Returns whether {@code n} is an object; reports it if it is missing (and required) or not an object. */
+  private static boolean checkObject(String path, JsonNode n, boolean required, List<String> out) {
+    if (absent(n)) {
+      if (required) {
+        out.add(path + " is missing");
+      }
+      return false;
+    }
+    if (!n.isObject()) {
+      out.add(path + " must be an object, was " + kind(n));
+      return false;
+    }
+    return true;
+  }
+
+  private static void checkString(String path, JsonNode n, List<String> out) {
+    if (absent(n)) {
+      out.add(path + " is missing");
+    } else if (!n.isTextual()) {
+      out.add(path + " must be a string, was " + kind(n));
+    }
+  }
+
   private static BatchSemantic semantic(JsonNode options) {
     if (absent(options)) {
       return BatchSemantic.EXECUTE_ALL;
