@@ -53,10 +53,17 @@ final class CheckCommand implements Callable<Integer> {
     Clock clock = at == null ? Clock.systemUTC() : Clock.fixed(parseInstant(at), ZoneOffset.UTC);
     String json = readRequest();
     AuthZen.Batch batch;
+    List<String> problems;
     try {
       batch = AuthZen.parseEvaluations(json);
+      problems = AuthZen.problems(json);
     } catch (IllegalArgumentException e) {
       throw new InputException(request + ": " + e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      // an AuthZEN endpoint answers such a body with an error, not a decision; so does the CLI
+      throw new InputException(request + ": not a complete AuthZEN request (" + problems.size()
+          + (problems.size() == 1 ? " problem):\n  " : " problems):\n  ") + String.join("\n  ", problems));
     }
     Policy p = loadPolicy(policy);
     Remit remit = Remit.builder().policy(p).clock(clock).build();

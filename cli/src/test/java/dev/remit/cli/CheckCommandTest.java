@@ -134,11 +134,24 @@ class CheckCommandTest {
   }
 
   @Test
-  void aWellFormedJsonRequestMissingItsSubjectIsADenyNotAnInputError() throws IOException {
+  void aJsonRequestMissingPartsExitsTwoListingEachMissingPart() throws IOException {
     String req = "{\"action\":{\"name\":\"search\",\"properties\":{\"tool\":\"catalog\"}},"
-        + "\"resource\":{\"type\":\"x\",\"id\":\"shop/catalog/a\"}}";
+        + "\"resource\":{\"id\":\"shop/catalog/a\"}}";
+    String f = file("r.json", req);
+    Cli r = Cli.run("check", "--policy", POLICY, "--request", f, "--at", AT);
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines().toList()).containsExactly(
+        "remit check: " + f + ": not a complete AuthZEN request (2 problems):",
+        "  subject is missing",
+        "  resource.type is missing");
+  }
+
+  @Test
+  void aCompleteRequestWithABadNameIsDeniedNotAnInputError() throws IOException {
+    String req = order(40).replace("shop/orders/7", "shop/orders/../7");
     Cli r = Cli.run("check", "--policy", POLICY, "--request", file("r.json", req), "--at", AT);
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).contains("MALFORMED_REQUEST");
+    assertThat(r.out()).contains("INVALID_NAME");
   }
 }
