@@ -47,8 +47,10 @@ record Suite(Path file, String name, Policy policy, Instant clock, List<Item> it
    * @param reasons exact set of reason codes, or null
    * @param reasonsInclude codes that must be among the reasons, or null
    * @param grant expected matched grant id, or null (not checked)
+   * @param obligations exact set of obligation types, or null (not checked)
    */
-  record Expect(Outcome outcome, List<ReasonCode> reasons, List<ReasonCode> reasonsInclude, String grant) {
+  record Expect(Outcome outcome, List<ReasonCode> reasons, List<ReasonCode> reasonsInclude, String grant,
+      List<String> obligations) {
     /** Returns every code this expectation names. */
     Set<ReasonCode> codes() {
       java.util.EnumSet<ReasonCode> s = java.util.EnumSet.noneOf(ReasonCode.class);

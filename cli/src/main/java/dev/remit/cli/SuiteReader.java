@@ -39,7 +39,8 @@ import java.util.Set;
 final class SuiteReader {
   static final Set<String> SUITE_KEYS = Set.of("name", "policy", "clock", "cases");
   static final Set<String> CASE_KEYS = Set.of("name", "at", "steps", "request", "expect");
-  static final Set<String> EXPECT_KEYS = Set.of("outcome", "reasons", "reasons_include", "grant");
+  static final Set<String> EXPECT_KEYS = Set.of("outcome", "reasons", "reasons_include", "grant",
+      "obligations");
   static final Set<String> STEP_KINDS = Set.of("revoke_grant", "suspend_agent", "resume_agent", "revoke_agent",
       "set_entitlements", "issue_grant", "approve", "advance_clock", "set_clock", "swap_policy");
   static final Set<String> COMPACT_REQUEST_KEYS = Set.of("subject", "tool", "operation", "resource",
@@ -223,7 +224,8 @@ final class SuiteReader {
       throw bad(path, "give reasons (the exact set) or reasons_include (a subset), not both");
     }
     String grant = n.has("grant") ? text(n.get("grant"), path + ".grant") : null;
-    return new Suite.Expect(outcome, reasons, include, grant);
+    List<String> obligations = n.has("obligations") ? strings(n.get("obligations"), path + ".obligations") : null;
+    return new Suite.Expect(outcome, reasons, include, grant, obligations);
   }
 
   private Outcome outcome(JsonNode n, String path) {

@@ -178,6 +178,10 @@ final class SuiteRunner {
     if (e.grant() != null) {
       ok &= Objects.equals(e.grant(), d.grant());
     }
+    List<String> types = d.obligations().stream().map(dev.remit.Obligation::type).distinct().sorted().toList();
+    if (e.obligations() != null) {
+      ok &= e.obligations().stream().distinct().sorted().toList().equals(types);
+    }
     if (ok) {
       return List.of();
     }
@@ -185,8 +189,10 @@ final class SuiteRunner {
     String codes = e.reasons() != null ? e.reasons().toString()
         : e.reasonsInclude() != null ? "including " + e.reasonsInclude() : "";
     lines.add("expected: " + e.outcome() + (codes.isEmpty() ? "" : " " + codes)
-        + (e.grant() == null ? "" : " grant " + e.grant()));
-    lines.add("actual:   " + d.outcome() + " " + actual + (e.grant() == null ? "" : " grant " + d.grant()));
+        + (e.grant() == null ? "" : " grant " + e.grant())
+        + (e.obligations() == null ? "" : " obligations " + e.obligations()));
+    lines.add("actual:   " + d.outcome() + " " + actual + (e.grant() == null ? "" : " grant " + d.grant())
+        + (e.obligations() == null ? "" : " obligations " + types));
     for (Reason reason : d.reasons()) {
       lines.add("  " + reason.code() + ": " + reason.message());
     }

@@ -186,4 +186,20 @@ class TestCommandTest {
     assertThat(r.out()).contains("PASS approved", "FAIL unknown placeholder",
         "context.approval: no approval named '$nope' has been given yet");
   }
+
+  @Test
+  void obligationsAreComparedAsAnExactSetOfTypes() throws IOException {
+    Cli r = Cli.run("test", suite("""
+        cases:
+          - name: approval obligation
+            request: {subject: shop-bot.buyer, tool: orders, operation: place, resource: shop/orders/1, args: {total: 300, item: x}}
+            expect: {outcome: require_approval, obligations: [approval]}
+          - name: no obligations expected
+            request: {subject: shop-bot.buyer, tool: orders, operation: place, resource: shop/orders/1, args: {total: 300, item: x}}
+            expect: {outcome: require_approval, obligations: []}
+        """));
+    assertThat(r.out()).contains("PASS approval obligation", "FAIL no obligations expected",
+        "  expected: REQUIRE_APPROVAL obligations []",
+        "  actual:   REQUIRE_APPROVAL [APPROVAL_REQUIRED] obligations [approval]");
+  }
 }
