@@ -202,4 +202,12 @@ class TestCommandTest {
         "  expected: REQUIRE_APPROVAL obligations []",
         "  actual:   REQUIRE_APPROVAL [APPROVAL_REQUIRED] obligations [approval]");
   }
+
+  @Test
+  void aDirectoryRunsEveryYamlSuiteInIt() throws IOException {
+    suite(ALLOWED);
+    Cli r = Cli.run("test", dir.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.lastLine()).isEqualTo("1 passed, 0 failed");
+  }
 }
