@@ -252,10 +252,10 @@ public final class Demo {
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
       out.println();
-      out.printf("%2d. %s%n", i + 1, step.title());
+      out.printf("%2d. %s%n", i + 1, wrap(step.title(), "    "));
       if (step instanceof Change c) {
         String result = c.change().apply(session);
-        out.println("    -> " + session.stable(result));
+        out.println("    -> " + wrap(session.stable(result), "       "));
         if (c.expectRefusal() != result.startsWith("REFUSED")) {
           surprises.add("step " + (i + 1) + ": " + result);
         }
@@ -272,10 +272,10 @@ public final class Demo {
       }
       out.printf("    => %s%n", d.outcome());
       for (Reason reason : d.reasons()) {
-        out.printf("       %-19s %s%n", reason.code(), session.stable(reason.message()));
+        out.printf("       %-19s %s%n", reason.code(), wrap(session.stable(reason.message()), " ".repeat(27)));
       }
-      d.obligations().forEach(o -> out.printf("       %-19s %s %s%n", "obligation", o.type(),
-          new java.util.TreeMap<>(o.attributes())));
+      d.obligations().forEach(o -> out.printf("       %-19s %s%n", "obligation",
+          wrap(o.type() + " " + new java.util.TreeMap<>(o.attributes()), " ".repeat(27))));
       if (d.chain() != null) {
         out.printf("       %-19s %s%n", "chain", chain(d.chain()));
       }
@@ -302,6 +302,24 @@ public final class Demo {
    * @param surprises steps whose result differs from what the scenario expects (empty when all is well)
    */
   public record Result(List<Decision> decisions, List<String> surprises) {}
+
+  /** Returns the text word-wrapped at 100 columns, continuation lines starting with {@code indent}. */
+  static String wrap(String text, String indent) {
+    StringBuilder b = new StringBuilder();
+    int col = indent.length();
+    for (String word : text.split(" ")) {
+      if (col > indent.length() && col + 1 + word.length() > 100) {
+        b.append('\n').append(indent);
+        col = indent.length();
+      } else if (b.length() > 0) {
+        b.append(' ');
+        col++;
+      }
+      b.append(word);
+      col += word.length();
+    }
+    return b.toString();
+  }
 
   static String chain(DelegationChain c) {
     StringBuilder b = new StringBuilder(c.principal());
