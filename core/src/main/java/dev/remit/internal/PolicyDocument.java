@@ -85,8 +85,9 @@ final class PolicyDocument {
     }
     n.knownKeys(doc, "", TOP);
     String version = n.string(doc, "", "version", false);
-    if (version != null && (version.isBlank() || version.length() > Text.MAX_ID)) {
-      out.add("version", "must be 1 to " + Text.MAX_ID + " characters, not blank", null);
+    if (version != null && (version.isBlank() || version.length() > Text.MAX_ID || !printable(version))) {
+      // the version travels in every decision and audit record: keep it short and plain
+      out.add("version", "must be 1 to " + Text.MAX_ID + " printable ASCII characters, not blank", null);
     }
     settings(doc, b);
     for (Item it : n.list(doc, "", "agents", false, false)) {
@@ -584,6 +585,15 @@ final class PolicyDocument {
     String hint = PolicyProblems.didYouMean(value.toLowerCase(Locale.ROOT), allowed);
     out.add(path, "unknown " + what + " '" + PolicyProblems.printable(value) + "'",
         hint != null ? hint : "one of: " + String.join(", ", allowed));
+  }
+
+  private static boolean printable(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < 0x20 || s.charAt(i) > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<String> riskNames() {

@@ -41,10 +41,27 @@ final class PolicyNodes {
       String k = it.next();
       if (!known.contains(k)) {
         String hint = PolicyProblems.didYouMean(k, known);
+        if (hint == null) {
+          hint = prefixOf(k, known);
+        }
         out.add(PolicyProblems.child(path, k), "unknown key '" + PolicyProblems.printable(k) + "'",
             hint != null ? hint : "known keys here: " + String.join(", ", known));
       }
     }
+  }
+
+  /** Returns "did you mean" for the one known key that {@code k} begins (expires: expires_at), or null. */
+  private static String prefixOf(String k, List<String> known) {
+    String found = null;
+    for (String c : known) {
+      if (k.length() >= 3 && c.startsWith(k)) {
+        if (found != null) {
+          return null;
+        }
+        found = c;
+      }
+    }
+    return found == null ? null : "did you mean '" + found + "'?";
   }
 
   /** Returns the value of {@code key}, or null when it is absent or null. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,9 +23,11 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *
  * <p>Every scalar becomes a text node holding the scalar as written ({@code 17:00}, {@code yes} and
  * {@code 0x10} stay strings; the mapper parses numbers where it expects them), so YAML 1.1 implicit
- * typing never changes a value behind the author's back. Nulls stay nulls. Duplicate keys, YAML
- * anchors and aliases (Jackson would read an alias as the anchor's name, not its value), more than one document and nesting deeper than {@link #MAX_DEPTH} are
- * reported as problems; syntax errors stop reading and are reported with their line and column.
+ * typing never changes a value behind the author's back. Nulls stay nulls. Duplicate keys are
+ * reported with their path. YAML anchors and aliases are rejected (Jackson would read an alias as
+ * the anchor's name, not its value). More than one document and nesting deeper than
+ * {@link #MAX_DEPTH} are rejected; syntax errors stop reading and are reported with their line and
+ * column.
  */
 final class PolicySyntax {
   /** Largest document accepted, in bytes. */
@@ -79,7 +82,10 @@ final class PolicySyntax {
     if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
       return false;
     }
-    for (byte b : bytes) {
+    int i = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB
+        && bytes[2] == (byte) 0xBF ? 3 : 0;
+    for (; i < bytes.length; i++) {
+      byte b = bytes[i];
       if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
         continue;
       }
@@ -108,6 +114,9 @@ final class PolicySyntax {
       return root;
     } catch (TooDeep e) {
       return null;
+    } catch (StreamConstraintsException e) {
+      out.add("", kind + " document exceeds a limit" + describe(e), null);
+      return null;
     } catch (JsonProcessingException e) {
       out.add("", kind + " syntax error" + describe(e), null);
       return null;
@@ -128,7 +137,13 @@ final class PolicySyntax {
       String context = y.getContext() == null ? "" : " (" + y.getContext() + ")";
       return at + ": " + firstLine(problem.isEmpty() ? y.getMessage() : problem) + context;
     }
-    return where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage());
+    String message = firstLine(e.getOriginalMessage());
+    // limit messages name Jackson's configuration API, which means nothing to a policy author
+    int api = message.indexOf(", from `");
+    if (api > 0) {
+      message = message.substring(0, api) + ")";
+    }
+    return where(e.getLocation()) + ": " + message;
   }
 
   /** Thrown to stop reading a document that nests too deeply (already reported). */
@@ -164,11 +179,12 @@ final class PolicySyntax {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
+          JsonLocation keyAt = p.currentTokenLocation();
           p.nextToken();
           String at = PolicyProblems.child(path, key);
           JsonNode v = value(p, at, depth + 1);
           if (o.has(key)) {
-            out.add(at, "duplicate key '" + key + "'" + where(p.currentTokenLocation()),
+            out.add(at, "duplicate key '" + PolicyProblems.printable(key) + "'" + where(keyAt),
                 "each key may appear once in a map");
           } else {
             o.set(key, v);
