@@ -1,5 +1,6 @@
 package dev.remit;
 
+import dev.remit.internal.DecisionCache;
 import dev.remit.internal.Engine;
 import dev.remit.internal.GrantNode;
 import java.time.Clock;
@@ -32,9 +33,12 @@ public final class Remit {
   public static final long DEFAULT_CACHE_SIZE = 100_000;
 
   private final Engine engine;
+  /** The decorator in front of the engine, or null when the cache is off. */
+  private final DecisionCache cache;
 
   private Remit(Builder b) {
     this.engine = new Engine(b.policy, b.clock);
+    this.cache = b.cacheSize > 0 ? new DecisionCache(engine, b.cacheSize) : null;
   }
 
   /** Returns a builder. */
@@ -48,7 +52,18 @@ public final class Remit {
    * up the approval presented, if any.
    */
   public Decision authorize(Request request) {
-    return engine.decide(request);
+    DecisionCache c = cache;
+    return c == null ? engine.decide(request) : c.decide(request);
+  }
+
+  /**
+   * Returns the statistics of the decision cache, or {@link CacheStats#DISABLED} when it is off.
+   * The cache never changes an answer: see {@code docs/caching.md} for what it keys and when an
+   * entry stops being served.
+   */
+  public CacheStats cacheStats() {
+    DecisionCache c = cache;
+    return c == null ? CacheStats.DISABLED : c.stats();
   }
 
   /**

@@ -61,12 +61,13 @@ public final class Engine {
   private final ConcurrentHashMap<String, ApprovalEntry> approvals = new ConcurrentHashMap<>();
   private final AtomicLong revision = new AtomicLong();
   private final AtomicLong decisions = new AtomicLong();
-  private final String idPrefix;
+  private final String idPrefixDash;
+  private volatile Attr[] runtimeAttrs = new Attr[0];
 
   public Engine(Policy policy, Clock clock) {
     this.clock = clock;
-    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
-        .substring(0, 10);
+    this.idPrefixDash = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+        .substring(0, 10) + "-";
     synchronized (lock) {
       this.snapshot = buildSnapshot(policy, Map.of(), "policy");
     }
@@ -88,7 +89,14 @@ public final class Engine {
 
   /** Returns the decision for {@code r}; never throws for a bad request or evaluation error. */
   public Decision decide(Request r) {
-    long now = clock.millis();
+    return decide(r, clock.millis());
+  }
+
+  /**
+   * Returns the decision for {@code r} at {@code now} (epoch millis, read once by the caller from
+   * this engine's clock); used by the decision cache so a call reads the clock once.
+   */
+  public Decision decide(Request r, long now) {
     Snapshot s = snapshot;
     try {
       return evaluate(r, s, now);
@@ -493,9 +501,27 @@ public final class Engine {
     String subject = r == null ? null : r.subject();
     Agent a = subject == null ? null : s.agents.get(subject);
     String agent = a == null ? null : (a.partOf() != null ? a.partOf() : a.id());
-    return new Decision(idPrefix + "-" + Long.toHexString(decisions.incrementAndGet()), outcome, reasons,
+    return new Decision(nextDecisionId(), outcome, reasons,
         obligations, subject, agent, g == null ? null : g.id, chain, approvalId,
         s.policy.version(), revision.get(), Instant.ofEpochMilli(now));
+  }
+
+  /** Returns a new decision id, unique within this engine (random prefix, then a counter). */
+  public String nextDecisionId() {
+    return idPrefixDash.concat(Long.toHexString(decisions.incrementAndGet()));
+  }
+
+  /** Returns the runtime-issued grants held by {@code holder} (revoked ones included); do not modify. */
+  public GrantNode[] runtimeGrantsHeldBy(String holder) {
+    return runtimeByHolder.getOrDefault(holder, NO_GRANTS);
+  }
+
+  /**
+   * Returns the attributes (deduplicated by path) that constraints of runtime-issued grants read;
+   * replaced, before the revision moves, by every issue that adds a path. Do not modify.
+   */
+  public Attr[] runtimeAttributes() {
+    return runtimeAttrs;
   }
 
   private static Reason reason(ReasonCode code, String message) {
@@ -695,8 +721,38 @@ public final class Engine {
         n[arr.length] = node;
         return n;
       });
+      addRuntimeAttributes(node);
       revision.incrementAndGet();
       return stored;
+    }
+  }
+
+  private void addRuntimeAttributes(GrantNode node) {
+    Attr[] cur = runtimeAttrs;
+    List<Attr> added = null;
+    next:
+    for (Condition c : node.constraints) {
+      for (Attr a : cur) {
+        if (a.path().equals(c.attr().path())) {
+          continue next;
+        }
+      }
+      if (added == null) {
+        added = new ArrayList<>();
+      }
+      for (Attr a : added) {
+        if (a.path().equals(c.attr().path())) {
+          continue next;
+        }
+      }
+      added.add(c.attr());
+    }
+    if (added != null) {
+      Attr[] n = Arrays.copyOf(cur, cur.length + added.size());
+      for (int i = 0; i < added.size(); i++) {
+        n[cur.length + i] = added.get(i);
+      }
+      runtimeAttrs = n;
     }
   }
 
