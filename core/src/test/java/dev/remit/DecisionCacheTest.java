@@ -367,6 +367,19 @@ class DecisionCacheTest {
   }
 
   @Test
+  void theResourceTypeIsKeyedOnceAConstraintReadsIt() {
+    Policy p = CacheFixture.base().rule(Rule.forbid("no-tables").tool("crm").when("resource.type == table")
+        .onMissing(Rule.OnMissing.NOT_APPLICABLE).build()).grant(CacheFixture.policy().grants().get(0)).build();
+    Remit remit = cached(p);
+    for (int round = 0; round < 2; round++) {
+      assertThat(remit.authorize(Request.of("orch", "crm", "read").resource("row", "crm/x").build()).allowed()).isTrue();
+      assertThat(remit.authorize(Request.of("orch", "crm", "read").resource("table", "crm/x").build()).codes())
+          .containsExactly(ReasonCode.FORBIDDEN_BY_RULE);
+    }
+    assertThat(remit.cacheStats().hits()).isEqualTo(2);
+  }
+
+  @Test
   void numbersOfDifferentTypesAreKeyedApartSoEachGetsItsOwnMessage() {
     Remit remit = cached(CacheFixture.policy());
     Remit plain = uncached(CacheFixture.policy());
