@@ -55,7 +55,6 @@ public final class DecisionCache {
   private final LongAdder evictions = new LongAdder();
   private final ThreadLocal<Key> probes = ThreadLocal.withInitial(Key::new);
   private volatile Plan plan;
-  private volatile Instant lastInstant = Instant.EPOCH;
 
   public DecisionCache(Engine engine, long maximumSize) {
     if (maximumSize <= 0) {
@@ -94,7 +93,7 @@ public final class DecisionCache {
         Decision t = e.template;
         return new Decision(engine.nextDecisionId(), t.outcome(), t.reasons(), t.obligations(),
             t.subject(), t.agent(), t.grant(), t.chain(), null, t.policyVersion(), t.revision(),
-            instant(now));
+            engine.instant(now));
       }
       invalidated.increment();
     }
@@ -124,15 +123,6 @@ public final class DecisionCache {
   /** Drops every entry (statistics are kept). */
   public void clear() {
     cache.invalidateAll();
-  }
-
-  private Instant instant(long now) {
-    Instant i = lastInstant;
-    if (i.toEpochMilli() != now) {
-      i = Instant.ofEpochMilli(now);
-      lastInstant = i;
-    }
-    return i;
   }
 
   // ------------------------------------------------------------------ what the key holds

@@ -63,6 +63,7 @@ public final class Engine {
   private final AtomicLong decisions = new AtomicLong();
   private final String idPrefixDash;
   private volatile Attr[] runtimeAttrs = new Attr[0];
+  private volatile Instant lastInstant = Instant.EPOCH;
 
   public Engine(Policy policy, Clock clock) {
     this.clock = clock;
@@ -503,7 +504,17 @@ public final class Engine {
     String agent = a == null ? null : (a.partOf() != null ? a.partOf() : a.id());
     return new Decision(nextDecisionId(), outcome, reasons,
         obligations, subject, agent, g == null ? null : g.id, chain, approvalId,
-        s.policy.version(), revision.get(), Instant.ofEpochMilli(now));
+        s.policy.version(), revision.get(), instant(now));
+  }
+
+  /** Returns {@code now} as an Instant, reusing the last one made when the millisecond is the same. */
+  public Instant instant(long now) {
+    Instant i = lastInstant;
+    if (i.toEpochMilli() != now) {
+      i = Instant.ofEpochMilli(now);
+      lastInstant = i;
+    }
+    return i;
   }
 
   /** Returns a new decision id, unique within this engine (random prefix, then a counter). */
