@@ -27,6 +27,12 @@ import java.util.Objects;
  * an unknown identity or an evaluation error is a {@link Outcome#DENY} with a reason. Every
  * decision re-checks the whole delegation chain up to the original principal's current
  * entitlements. A rejected policy never replaces the one in force.
+ *
+ * <p><b>Decision cache.</b> On by default and bounded ({@link Builder#decisionCacheSize}); it never
+ * changes an answer. Every change above invalidates it before the change method returns, a cached
+ * ALLOW is never served past the earliest expiry or outside a time window of its chain, call
+ * budgets are charged on every allowed call, and requests presenting an approval are always
+ * evaluated in full. Statistics: {@link #cacheStats()}; design: {@code docs/caching.md}.
  */
 public final class Remit {
   /** Default maximum number of cached decisions. */
