@@ -436,6 +436,29 @@ class DecisionCacheTest {
   }
 
   @Test
+  void decisionIdsStayUniqueAcrossThreadsHitsAndMisses() throws Exception {
+    Remit remit = cached(CacheFixture.policy());
+    Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicInteger made = new AtomicInteger();
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int salt = t;
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < 3000; i++) {
+          ids.add(remit.authorize(read("orch", "crm/c" + ((i * 7 + salt) % 50))).id());
+          made.incrementAndGet();
+        }
+      });
+      th.start();
+      ts.add(th);
+    }
+    for (Thread th : ts) {
+      th.join();
+    }
+    assertThat(ids).hasSize(made.get());
+  }
+
+  @Test
   void statisticsCountHitsMissesInvalidationsBypassesAndEvictions() {
     Remit remit = Remit.builder().policy(CacheFixture.policy()).clock(clock).decisionCacheSize(2).build();
     remit.authorize(read("orch", "crm/a"));
