@@ -385,7 +385,7 @@ class PolicyReaderTest {
     assertThat(problems(BASE.replace("    holder: bot\n",
         "    holder: bot\n    constraints: [\"args.amount <= 500\", \"amount < 3\"]\n")))
         .containsExactly(problem("grants[0].constraints[1]",
-            "constraint 'amount < [3.0]': attribute 'amount' must start with one of [agent, args, context, resource, tool]",
+            "constraint 'amount < 3': attribute 'amount' must start with one of [agent, args, context, resource, tool]",
             "write 'attribute operator value', e.g. 'args.amount <= 500'"));
   }
 
