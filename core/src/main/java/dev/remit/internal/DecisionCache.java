@@ -105,6 +105,8 @@ public final class DecisionCache {
         Entry n = entryFor(d, r, now, rev, p);
         if (n != null) {
           cache.put(probe.freeze(), n);
+        } else if (e != null) {
+          cache.asMap().remove(probe, e); // e.g. its budget ran out: do not keep probing a dead entry
         }
       }
     } finally {
@@ -350,7 +352,9 @@ public final class DecisionCache {
 
   /** Returns the entry to store for a decision just made, or null if it must not be cached. */
   private Entry entryFor(Decision d, Request r, long now, long rev, Plan p) {
-    if (d.approval() != null || d.has(ReasonCode.EVALUATION_ERROR)) {
+    // an exhausted budget can be refunded by a racing call whose approval turned out used up, so
+    // a budget denial is not stable enough to keep
+    if (d.approval() != null || d.has(ReasonCode.EVALUATION_ERROR) || d.has(ReasonCode.MAX_CALLS_EXHAUSTED)) {
       return null;
     }
     Snapshot s = engine.snapshot();

@@ -251,7 +251,7 @@ public final class Engine {
           List.of(reason(ReasonCode.APPROVAL_INVALID, "approval '" + approval.approval.id() + "' has been used up")),
           List.of(), matched, chainOf(matched, s), null);
     }
-    List<Reason> reasons = approval == null ? List.of(matched.allowReason())
+    List<Reason> reasons = approval == null ? matched.allowReasons()
         : List.of(matched.allowReason(), reason(ReasonCode.APPROVAL_ACCEPTED, "approval '" + approval.approval.id()
             + "' by " + approval.approval.approver() + " (" + approval.approval.role() + ") accepted"));
     List<Obligation> obligations = credentialObligation(matched, s, now);
