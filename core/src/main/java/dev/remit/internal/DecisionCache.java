@@ -364,8 +364,14 @@ public final class DecisionCache {
     }
     String subject = r.subject();
     if (subject != null) {
-      until = Math.min(until, holdsUntil(s.docByHolder.getOrDefault(subject, NONE), s, now));
-      until = Math.min(until, holdsUntil(engine.runtimeGrantsHeldBy(subject), s, now));
+      // evaluation takes the first grant (document grants, then runtime ones) whose chain allows
+      // the call; grants after the one that matched cannot change the answer while it still does
+      GrantNode matched = d.outcome() != Outcome.DENY && d.grant() != null ? engine.find(s, d.grant()) : null;
+      long[] acc = {until};
+      if (!scan(s.docByHolder.getOrDefault(subject, NONE), s, now, matched, acc)) {
+        scan(engine.runtimeGrantsHeldBy(subject), s, now, matched, acc);
+      }
+      until = acc[0];
     }
     GrantNode[] limited = NONE;
     if (d.outcome() == Outcome.ALLOW) {
@@ -401,11 +407,13 @@ public final class DecisionCache {
   }
 
   /**
-   * Returns the first instant after {@code now} at which the validity in time of any of the
-   * grants, or of any link of their chains, may change.
+   * Lowers {@code until[0]} to the first instant after {@code now} at which the validity in time
+   * of any of the grants, up to and including {@code last}, or of any link of their chains, may
+   * change; returns whether {@code last} was among them.
    */
-  private long holdsUntil(GrantNode[] grants, Snapshot s, long now) {
-    long until = Long.MAX_VALUE;
+  private boolean scan(GrantNode[] grants, Snapshot s, long now, GrantNode last, long[] acc) {
+    long until = acc[0];
+    boolean found = false;
     for (GrantNode leaf : grants) {
       int guard = 0;
       int max = s.maxDepth + 1;
@@ -420,8 +428,13 @@ public final class DecisionCache {
           until = Math.min(until, nextMinute(now, g.window.zone()));
         }
       }
+      if (leaf == last) {
+        found = true;
+        break;
+      }
     }
-    return until;
+    acc[0] = until;
+    return found;
   }
 
   /**
