@@ -155,6 +155,45 @@ class DecisionCacheTest {
   }
 
   @Test
+  void evaluationsInFlightDuringAChangeNeverLeaveAnEntryThatIsServedAfterIt() throws Exception {
+    Remit remit = cached(CacheFixture.policy());
+    Request r = read("worker", "crm/contacts/1");
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> readers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread th = new Thread(() -> {
+        while (!stop.get()) {
+          remit.authorize(r); // keeps evaluations in flight while the main thread changes things
+        }
+      });
+      th.start();
+      readers.add(th);
+    }
+    List<Scope> all = List.of(Scope.all("crm", "crm/**"), Scope.all("payments", "acct/**"), Scope.all("deploy", "svc/**"));
+    List<Scope> noCrm = List.of(Scope.all("payments", "acct/**"));
+    try {
+      for (int i = 0; i < 400; i++) {
+        remit.suspendAgent("worker");
+        assertThat(remit.authorize(r).codes()).as("round " + i).containsExactly(ReasonCode.AGENT_SUSPENDED);
+        assertThat(remit.authorize(r).codes()).as("round " + i).containsExactly(ReasonCode.AGENT_SUSPENDED);
+        remit.resumeAgent("worker");
+        assertThat(remit.authorize(r).outcome()).as("round " + i).isEqualTo(Outcome.ALLOW);
+        remit.setEntitlements("alice", noCrm);
+        assertThat(remit.authorize(r).codes()).as("round " + i).containsExactly(ReasonCode.PRINCIPAL_NOT_ENTITLED);
+        remit.setEntitlements("alice", all);
+        assertThat(remit.authorize(r).outcome()).as("round " + i).isEqualTo(Outcome.ALLOW);
+        assertThat(remit.authorize(r).outcome()).as("round " + i).isEqualTo(Outcome.ALLOW);
+      }
+    } finally {
+      stop.set(true);
+      for (Thread th : readers) {
+        th.join();
+      }
+    }
+    assertThat(remit.cacheStats().hits()).isPositive();
+  }
+
+  @Test
   void aGrantIssuedAtRuntimeWithANewAttributeMakesThatAttributePartOfTheKey() {
     Remit remit = cached(CacheFixture.policy());
     Request prod = Request.of("worker", "deploy", "release").resource("svc/api").context("env", "prod").build();
