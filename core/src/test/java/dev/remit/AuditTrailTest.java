@@ -99,6 +99,28 @@ class AuditTrailTest {
   }
 
   @Test
+  void aDecisionServedFromTheCacheIsMarkedCached() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).build())) {
+      Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+      remit.authorize(r);
+      remit.authorize(r);
+      remit.auditTrail().flush();
+      assertThat(mem.decisions()).extracting(AuditRecord.DecisionRecord::cached).containsExactly(false, true);
+      assertThat(remit.cacheStats().hits()).isEqualTo(1);
+    }
+    MemoryAuditSink off = AuditSinks.memory();
+    try (Remit remit = Remit.builder().policy(AuditFixture.policy()).clock(AuditFixture.CLOCK).withoutDecisionCache()
+        .audit(AuditTrail.builder().sink(off).build()).build()) {
+      Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+      remit.authorize(r);
+      remit.authorize(r);
+      remit.auditTrail().flush();
+      assertThat(off.decisions()).extracting(AuditRecord.DecisionRecord::cached).containsExactly(false, false);
+    }
+  }
+
+  @Test
   void theRawIntentIsRecordedOnlyWhenTheHostOptsIn() {
     MemoryAuditSink mem = AuditSinks.memory();
     try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).includeRawIntent().build())) {
