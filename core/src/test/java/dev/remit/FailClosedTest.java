@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.util.AbstractMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,6 +100,25 @@ class FailClosedTest {
     assertThatCode(() -> d[0] = remit.authorize(r)).doesNotThrowAnyException();
     assertDenied(d[0], ReasonCode.EVALUATION_ERROR, "evaluation failed: IllegalStateException: lazy argument failed to load");
     assertThat(d[0].subject()).isEqualTo("worker");
+  }
+
+  @Test
+  void anArgumentThatThrowsACheckedExceptionStillFailsClosed() {
+    Map<String, Object> sneaky = new HashMap<>() {
+      @Override
+      public Object get(Object key) {
+        throw FailClosedTest.<RuntimeException>sneaky(new java.io.IOException("disk gone"));
+      }
+    };
+    Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", sneaky).build();
+    Decision[] d = new Decision[1];
+    assertThatCode(() -> d[0] = remit.authorize(r)).doesNotThrowAnyException();
+    assertDenied(d[0], ReasonCode.EVALUATION_ERROR, "IOException: disk gone");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable t) throws T {
+    throw (T) t;
   }
 
   @Test

@@ -92,7 +92,9 @@ public final class Engine {
     Snapshot s = snapshot;
     try {
       return evaluate(r, s, now);
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (Exception | StackOverflowError e) {
+      // Exception, not RuntimeException: host-supplied maps and values may throw checked
+      // exceptions undeclared (proxies, sneaky throws); authorize must still never throw
       LOG.warn("evaluation failed; denying (fail closed)", e);
       return deny(r, s, now, null, null, reason(ReasonCode.EVALUATION_ERROR,
           "evaluation failed: " + e.getClass().getSimpleName()
