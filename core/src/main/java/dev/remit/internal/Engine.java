@@ -209,7 +209,7 @@ public final class Engine {
     ApprovalEntry approval = null;
     if (needApproval != null) {
       Object presented = r.context().get("approval");
-      String why = presented == null ? null : approvalProblem(presented, needApproval, r, now);
+      String why = presented == null ? null : approvalProblem(presented, needApproval, call);
       if (presented == null || why != null) {
         List<Reason> reasons = new ArrayList<>(needApproval.size() + 1);
         List<Obligation> obligations = new ArrayList<>(needApproval.size());
@@ -566,7 +566,9 @@ public final class Engine {
     }
   }
 
-  private String approvalProblem(Object presented, List<RuleNode> rules, Request r, long now) {
+  private String approvalProblem(Object presented, List<RuleNode> rules, Call call) {
+    Request r = call.request;
+    long now = call.now;
     String id = (String) presented;
     ApprovalEntry e = approvals.get(id);
     if (e == null) {
@@ -590,7 +592,7 @@ public final class Engine {
         return "rule '" + rule.rule.id() + "' needs an approver with role '" + rule.rule.approverRole()
             + "' but approval '" + id + "' was given as '" + a.role() + "'";
       }
-      for (Map.Entry<String, String> b : bindings(rule, r).entrySet()) {
+      for (Map.Entry<String, String> b : bindings(rule, call).entrySet()) {
         String approved = a.bound().get(b.getKey());
         if (!b.getValue().equals(approved)) {
           return "approval '" + id + "' is bound to " + b.getKey() + " = " + (approved == null ? "<unbound>" : approved)
@@ -601,14 +603,15 @@ public final class Engine {
     return null;
   }
 
-  private static Map<String, String> bindings(RuleNode rule, Request r) {
+  private static Map<String, String> bindings(RuleNode rule, Call call) {
     Map<String, String> m = new java.util.TreeMap<>();
     if (rule.bind.length == 0) {
-      m.put("args", Canonical.of(r.args()));
+      m.put("args", Canonical.of(call.request.args()));
       return m;
     }
     for (Attr a : rule.bind) {
-      Object v = a.resolve(new Call(r, null, null, null, 0));
+      // resolve against the real call: agent.* and tool.* bindings need its agent and catalog entry
+      Object v = a.resolve(call);
       m.put(a.path(), v == Attr.MISSING ? "<missing>" : Canonical.of(v));
     }
     return m;
@@ -651,7 +654,7 @@ public final class Engine {
           throw new IllegalArgumentException("rule '" + rule.rule.id() + "' needs role '"
               + rule.rule.approverRole() + "', not '" + role + "'");
         }
-        bound.putAll(bindings(rule, r));
+        bound.putAll(bindings(rule, call));
       }
     }
     if (!any) {
