@@ -162,6 +162,15 @@ public final class Condition {
     return TYPE_MISMATCH;
   }
 
+  /** Returns a bit set of the literal types in {@code values}: 1 string, 2 number, 4 boolean. */
+  private static int kinds(List<Object> values) {
+    int k = 0;
+    for (Object v : values) {
+      k |= v instanceof String ? 1 : v instanceof Double ? 2 : 4;
+    }
+    return k;
+  }
+
   /**
    * Returns whether this condition (a child's) is at least as strict as {@code parent}: every value
    * that satisfies this one satisfies the parent. Sound, not complete.
@@ -195,10 +204,13 @@ public final class Condition {
       case GT:
         return (op == Operator.GT && number >= parent.number) || (op == Operator.GE && number > parent.number);
       case NE:
-        // a child "not in [..]" that excludes the parent's value is stricter
-        return op == Operator.NOT_IN && source.values().contains(parent.single);
+        // a child "not in [..]" that excludes the parent's value is stricter, provided it admits
+        // no value of another type: "x not in [1, a]" passes "b", which "x != 1" calls a mismatch
+        return op == Operator.NOT_IN && source.values().contains(parent.single)
+            && (kinds(source.values()) & ~kinds(List.of(parent.single))) == 0;
       case NOT_IN:
         return op == Operator.NOT_IN && source.values().containsAll(parent.source.values())
+                && (kinds(source.values()) & ~kinds(parent.source.values())) == 0
             || op == Operator.NE && parent.source.values().size() == 1
                 && parent.source.values().get(0).equals(single);
       case MATCHES:
