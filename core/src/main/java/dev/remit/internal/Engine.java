@@ -409,6 +409,12 @@ public final class Engine {
     if (v instanceof Boolean) {
       return "the boolean " + v;
     }
+    if (v instanceof java.util.List) {
+      return "a list";
+    }
+    if (v instanceof Map) {
+      return "an object";
+    }
     return "of type " + (v == null ? "null" : v.getClass().getSimpleName());
   }
 
