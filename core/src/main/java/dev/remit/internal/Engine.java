@@ -209,7 +209,9 @@ public final class Engine {
     ApprovalEntry approval = null;
     if (needApproval != null) {
       Object presented = r.context().get("approval");
-      String why = presented == null ? null : approvalProblem(presented, needApproval, call);
+      // look the approval up once: another decision may prune it while this one checks it
+      ApprovalEntry entry = presented == null ? null : approvals.get((String) presented);
+      String why = presented == null ? null : approvalProblem((String) presented, entry, needApproval, call);
       if (presented == null || why != null) {
         List<Reason> reasons = new ArrayList<>(needApproval.size() + 1);
         List<Obligation> obligations = new ArrayList<>(needApproval.size());
@@ -230,7 +232,7 @@ public final class Engine {
         return decision(r, s, now, Outcome.REQUIRE_APPROVAL, reasons, obligations, matched,
             chainOf(matched, s), null);
       }
-      approval = approvals.get((String) presented);
+      approval = entry;
     }
 
     // 4. charge the call budget of every limited grant in the chain, all or nothing
@@ -572,11 +574,9 @@ public final class Engine {
     }
   }
 
-  private String approvalProblem(Object presented, List<RuleNode> rules, Call call) {
+  private String approvalProblem(String id, ApprovalEntry e, List<RuleNode> rules, Call call) {
     Request r = call.request;
     long now = call.now;
-    String id = (String) presented;
-    ApprovalEntry e = approvals.get(id);
     if (e == null) {
       return "approval '" + id + "' is not known";
     }
