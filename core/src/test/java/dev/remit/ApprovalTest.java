@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,5 +256,35 @@ class ApprovalTest {
         .containsExactly("money", "acct-1");
     Approval a = r.approve(transfer("worker", 10), "alice", "finance", FIVE_MINUTES);
     assertThat(r.authorize(transfer("worker", 10).withContext("approval", a.id())).allowed()).isTrue();
+  }
+
+  @Test
+  void anApprovalThatIsPrunedMidDecisionIsStillRecordedAndUsed() {
+    // regression: the engine looked the approval up twice; if another decision pruned it (expired
+    // for that later caller) in between, this call was allowed with no APPROVAL_ACCEPTED and
+    // without using the approval. The argument's toString runs between the two lookups.
+    java.util.concurrent.atomic.AtomicReference<String> approvalId = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    Object interleave = new Object() {
+      @Override
+      public String toString() {
+        if (armed.getAndSet(false)) {
+          Instant at = clock.instant();
+          clock.advance(Duration.ofMinutes(10)); // a later decision sees it expired and prunes it
+          Decision later = remit.authorize(transfer("worker", 10).withContext("approval", approvalId.get()));
+          assertThat(later.codes()).contains(ReasonCode.APPROVAL_INVALID);
+          clock.set(at);
+        }
+        return "memo";
+      }
+    };
+    Request r = Request.of("worker", "payments", "transfer").resource("acct/1").arg("amount", 10)
+        .arg("memo", interleave).build();
+    Approval a = approve(r);
+    approvalId.set(a.id());
+    armed.set(true);
+    Decision d = remit.authorize(r.withContext("approval", a.id()));
+    assertThat(d.codes()).as(d.explain()).containsExactly(ReasonCode.GRANT_MATCHED, ReasonCode.APPROVAL_ACCEPTED);
+    assertThat(d.approval()).isEqualTo(a.id());
   }
 }
