@@ -89,9 +89,14 @@ public final class Engine {
   /** Returns the decision for {@code r}; never throws for a bad request or evaluation error. */
   public Decision decide(Request r) {
     long now = clock.millis();
+    // the revision before the state is read: a change landing mid-evaluation must not be
+    // claimed as seen (a revision-stamped cache entry would outlive it)
+    long rev = revision.get();
     Snapshot s = snapshot;
     try {
-      return evaluate(r, s, now);
+      Decision d = evaluate(r, s, now);
+      return d.revision() == rev ? d : new Decision(d.id(), d.outcome(), d.reasons(), d.obligations(), d.subject(),
+          d.agent(), d.grant(), d.chain(), d.approval(), d.policyVersion(), rev, d.evaluatedAt());
     } catch (Exception | StackOverflowError e) {
       // Exception, not RuntimeException: host-supplied maps and values may throw checked
       // exceptions undeclared (proxies, sneaky throws); authorize must still never throw
