@@ -253,7 +253,7 @@ class ConstraintsAndRulesTest {
     void aRuleNamingAnUnknownToolIsRejectedWithASuggestion() {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> base().rule(Rule.forbid("x").tool("paymnts").build()).build())
           .isInstanceOf(PolicyException.class)
-          .hasMessage("invalid policy: <builder>: rules[0]: tool pattern 'paymnts' matches no tool in the catalog "
+          .hasMessage("invalid policy: <builder>: rules[0].tools[0]: tool 'paymnts' is not in the catalog "
               + "(did you mean 'payments'?)");
     }
   }

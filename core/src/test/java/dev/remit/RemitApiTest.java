@@ -143,7 +143,7 @@ class RemitApiTest {
         .satisfies(e -> assertThat(((PolicyException) e).problems()).extracting(Problem::toString).containsExactly(
             "<builder>: agents[6].part_of: agent 'nobot' is not defined",
             "<builder>: grants[0].holder: agent 'wroker' is not defined (did you mean 'worker'?)",
-            "<builder>: grants[1].principal: principal 'alcie' is not defined"));
+            "<builder>: grants[1].principal: principal 'alcie' is not defined (did you mean 'alice'?)"));
     assertThat(remit.policy().version()).as("nothing was swapped").isEqualTo("test-1");
   }
 

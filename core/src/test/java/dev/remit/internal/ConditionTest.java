@@ -105,7 +105,7 @@ class ConditionTest {
     assertThatThrownBy(() -> Constraint.parse("args.amount<=500"))
         .hasMessage("constraint 'args.amount<=500' must be 'attribute operator value', e.g. 'args.amount <= 500'");
     assertThatThrownBy(() -> Constraint.parse("arg.amount <= 500")).hasMessage(
-        "constraint 'arg.amount <= [500.0]': attribute 'arg.amount' must start with one of [agent, args, context, resource, tool] (did you mean 'args'?)");
+        "constraint 'arg.amount <= 500': attribute 'arg.amount' must start with one of [agent, args, context, resource, tool] (did you mean 'args'?)");
     assertThatThrownBy(() -> Constraint.parse("args.amount ~ 5"))
         .hasMessageContaining("has no known operator after 'args.amount'");
     assertThatThrownBy(() -> Constraint.parse("args.amount <= cheap"))
