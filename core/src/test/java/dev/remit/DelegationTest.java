@@ -417,6 +417,20 @@ class DelegationTest {
     }
 
     @Test
+    void noGrantCanBeIssuedBelowABrokenChainSoNoCycleCanBeClosed() {
+      // regression: after a swap removed document grant 'root', issue() accepted a child of its
+      // dangling runtime child 'sub', even one reusing the id 'root', closing a cycle root->sub->root
+      Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
+      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+      r.swapPolicy(base().build());
+      assertThatThrownBy(() -> r.issue(subGrant("root", "sub", "orch").allow("payments", ALL_OPS, "acct/**")))
+          .isInstanceOf(GrantRefusedException.class)
+          .hasMessage("grant root refused: grant 'sub' above it in the chain names parent 'root', which no longer exists");
+      assertThat(r.authorize(transfer("worker", 1)).codes()).containsExactly(ReasonCode.CHAIN_BROKEN);
+      assertThat(r.revokeGrant("sub")).containsExactly("sub");
+    }
+
+    @Test
     void aSubGrantInAPolicyDocumentThatWidensIsRejectedWithItsPath() {
       assertThatThrownBy(() -> base()
           .grant(rootGrant("r", "orch").allow("payments", List.of("read"), "acct/**").build())
