@@ -213,4 +213,46 @@ class ConcurrencyTest {
       assertThat(usedB).isLessThanOrEqualTo(budget / 2);
     }
   }
+
+  @Test
+  void aSingleUseApprovalPresentedByManyThreadsAllowsExactlyOneCall() throws InterruptedException {
+    for (int trial = 0; trial < 20; trial++) {
+      Remit remit = remit(base().rule(Rule.requireApproval("money", "finance").risk(RiskClass.MONEY_MOVEMENT).build())
+          .build(), clock());
+      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1000));
+      Approval a = remit.approve(transfer("worker", 10), "alice", "finance", java.time.Duration.ofMinutes(1));
+      Request r = transfer("worker", 10).withContext("approval", a.id());
+      AtomicInteger allowed = new AtomicInteger();
+      Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+      CountDownLatch start = new CountDownLatch(1);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        threads.add(new Thread(() -> {
+          try {
+            start.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          for (int i = 0; i < 25; i++) {
+            Decision d = remit.authorize(r);
+            if (d.allowed()) {
+              allowed.incrementAndGet();
+            } else if (!d.codes().equals(List.of(ReasonCode.APPROVAL_REQUIRED, ReasonCode.APPROVAL_INVALID))
+                && !d.codes().equals(List.of(ReasonCode.APPROVAL_INVALID))) {
+              unexpected.add(d.explain());
+            }
+          }
+        }));
+      }
+      threads.forEach(Thread::start);
+      start.countDown();
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(unexpected).isEmpty();
+      assertThat(allowed.get()).isEqualTo(1);
+      assertThat(remit.remainingCalls("g")).as("losers were refunded").isEqualTo(999);
+    }
+  }
 }
