@@ -85,16 +85,16 @@ public final class Condition {
         if (!(v instanceof Number)) {
           return TYPE_MISMATCH;
         }
-        double d = ((Number) v).doubleValue();
-        if (Double.isNaN(d)) {
+        int c = compare((Number) v, number);
+        if (c == NOT_COMPARABLE) {
           return TYPE_MISMATCH;
         }
         boolean r;
         switch (op) {
-          case LT: r = d < number; break;
-          case LE: r = d <= number; break;
-          case GT: r = d > number; break;
-          default: r = d >= number; break;
+          case LT: r = c < 0; break;
+          case LE: r = c <= 0; break;
+          case GT: r = c > 0; break;
+          default: r = c >= 0; break;
         }
         return r ? TRUE : FALSE;
       }
@@ -121,12 +121,33 @@ public final class Condition {
     }
   }
 
+  private static final int NOT_COMPARABLE = Integer.MIN_VALUE;
+
+  /**
+   * Compares a number with a literal: -1, 0, 1, or {@link #NOT_COMPARABLE} for NaN. Longs and
+   * big numbers are compared exactly (through double, 2^53 + 1 would equal 2^53 and
+   * 500.0000000000000001 would equal 500); the literal means its decimal text.
+   */
+  private static int compare(Number v, double literal) {
+    if (v instanceof java.math.BigDecimal || v instanceof java.math.BigInteger || v instanceof Long) {
+      java.math.BigDecimal b = v instanceof java.math.BigDecimal ? (java.math.BigDecimal) v
+          : v instanceof Long ? java.math.BigDecimal.valueOf(v.longValue())
+          : new java.math.BigDecimal((java.math.BigInteger) v);
+      return Integer.signum(b.compareTo(java.math.BigDecimal.valueOf(literal)));
+    }
+    double d = v.doubleValue();
+    if (Double.isNaN(d)) {
+      return NOT_COMPARABLE;
+    }
+    return d < literal ? -1 : d > literal ? 1 : 0;
+  }
+
   private static int equalsLiteral(Object v, Object lit) {
     if (lit instanceof Double) {
       if (!(v instanceof Number)) {
         return TYPE_MISMATCH;
       }
-      return ((Number) v).doubleValue() == (Double) lit ? TRUE : FALSE;
+      return compare((Number) v, (Double) lit) == 0 ? TRUE : FALSE;
     }
     if (lit instanceof Boolean) {
       if (!(v instanceof Boolean)) {
@@ -148,9 +169,8 @@ public final class Condition {
       if (numbers.length == 0) {
         return TYPE_MISMATCH;
       }
-      double d = ((Number) v).doubleValue();
       for (double n : numbers) {
-        if (n == d) {
+        if (compare((Number) v, n) == 0) {
           return TRUE;
         }
       }
