@@ -164,4 +164,21 @@ class ConditionTest {
     assertThat(implies("args.x not in [1, 2]", "args.x != 1")).isTrue();
     assertThat(implies("args.x not in [1, a]", "args.x not in [a, 1]")).isTrue();
   }
+
+  @Test
+  void largeAndPreciseNumbersAreComparedExactlyNotThroughDouble() {
+    // regression: values were converted to double, so 500.0000000000000001 passed "<= 500" and
+    // 2^53 + 1 passed "<= 2^53" (both round down to the limit)
+    assertThat(withArg("args.x <= 500", new BigDecimal("500.0000000000000001"))).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x == 500", new BigDecimal("500.0000000000000001"))).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x in [500]", new BigDecimal("500.0000000000000001"))).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x <= 9007199254740992", 9007199254740993L)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x <= 9007199254740992", new java.math.BigInteger("9007199254740993")))
+        .isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x == 0.1", new BigDecimal("0.1"))).as("decimal literals mean what they say")
+        .isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x == 0.1", 0.1)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x >= 0", -0.0)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x <= 500", new BigDecimal("499.9999999999999999"))).isEqualTo(Condition.TRUE);
+  }
 }
