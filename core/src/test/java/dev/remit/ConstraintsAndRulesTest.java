@@ -61,6 +61,8 @@ class ConstraintsAndRulesTest {
           "grant 'pay' requires args.amount <= 500 but 'args.amount' is 500.01");
       assertDenied(pay(501L, "EUR"), ReasonCode.CONSTRAINT_VIOLATED,
           "grant 'pay' requires args.amount <= 500 but 'args.amount' is 501");
+      assertDenied(pay(new BigDecimal("500.0000000000000001"), "EUR"), ReasonCode.CONSTRAINT_VIOLATED,
+          "grant 'pay' requires args.amount <= 500 but 'args.amount' is 500.0000000000000001");
     }
 
     @Test
