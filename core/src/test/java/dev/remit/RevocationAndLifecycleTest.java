@@ -150,6 +150,20 @@ class RevocationAndLifecycleTest {
     }
 
     @Test
+    void aDelegatorRemovedFromThePolicyCutsOffEveryoneBelowIt() {
+      Policy withoutOrch = Policy.builder().version("test-2")
+          .tool(Tool.of("payments", "read", RiskClass.READ, "transfer", RiskClass.MONEY_MOVEMENT))
+          .principal(Principal.human("alice", List.of(Scope.all("**", "**"))))
+          .agent(Agent.of("worker", "alice", "w", "staging")).agent(Agent.of("helper", "alice", "h", "staging"))
+          .build();
+      remit.swapPolicy(withoutOrch);
+      assertDenied(remit.authorize(transfer("worker", 1)), ReasonCode.DELEGATOR_INACTIVE,
+          "'orch', which delegated through grant 'root' (ancestor of 'sub'), is unknown");
+      assertDenied(remit.authorize(transfer("orch", 1)), ReasonCode.UNKNOWN_AGENT,
+          "subject 'orch' is not a known agent or component");
+    }
+
+    @Test
     void aComponentInheritsTheStateOfItsAgent() {
       assertThat(remit.authorize(transfer("bot.connector", 1)).allowed()).isTrue();
       remit.suspendAgent("bot");
