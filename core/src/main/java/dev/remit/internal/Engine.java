@@ -218,24 +218,7 @@ public final class Engine {
       ApprovalEntry entry = presented == null ? null : approvals.get((String) presented);
       String why = presented == null ? null : approvalProblem((String) presented, entry, needApproval, call);
       if (presented == null || why != null) {
-        List<Reason> reasons = new ArrayList<>(needApproval.size() + 1);
-        List<Obligation> obligations = new ArrayList<>(needApproval.size());
-        for (RuleNode rule : needApproval) {
-          reasons.add(reason(ReasonCode.APPROVAL_REQUIRED, "rule '" + rule.rule.id() + "' requires approval by role '"
-              + rule.rule.approverRole() + "'" + describeRule(rule.rule)));
-          Map<String, String> attrs = new LinkedHashMap<>();
-          attrs.put("rule", rule.rule.id());
-          attrs.put("approver_role", rule.rule.approverRole());
-          if (rule.rule.description() != null) {
-            attrs.put("description", rule.rule.description());
-          }
-          obligations.add(new Obligation(Obligation.APPROVAL, attrs));
-        }
-        if (why != null) {
-          reasons.add(reason(ReasonCode.APPROVAL_INVALID, why));
-        }
-        return decision(r, s, now, Outcome.REQUIRE_APPROVAL, reasons, obligations, matched,
-            chainOf(matched, s), null);
+        return approvalRequired(r, s, now, needApproval, why, matched);
       }
       approval = entry;
     }
@@ -247,9 +230,9 @@ public final class Engine {
     }
     if (approval != null && !approval.tryUse()) {
       refund(matched, s);
-      return decision(r, s, now, Outcome.REQUIRE_APPROVAL,
-          List.of(reason(ReasonCode.APPROVAL_INVALID, "approval '" + approval.approval.id() + "' has been used up")),
-          List.of(), matched, chainOf(matched, s), null);
+      // used up by a concurrent call since it was checked: same answer as any invalid approval
+      return approvalRequired(r, s, now, needApproval,
+          "approval '" + approval.approval.id() + "' has been used up", matched);
     }
     List<Reason> reasons = approval == null ? List.of(matched.allowReason())
         : List.of(matched.allowReason(), reason(ReasonCode.APPROVAL_ACCEPTED, "approval '" + approval.approval.id()
@@ -257,6 +240,28 @@ public final class Engine {
     List<Obligation> obligations = credentialObligation(matched, s, now);
     return decision(r, s, now, Outcome.ALLOW, reasons, obligations, matched, chainOf(matched, s),
         approval == null ? null : approval.approval.id());
+  }
+
+  /** Returns REQUIRE_APPROVAL: one reason and obligation per rule, then why the approval is invalid. */
+  private Decision approvalRequired(Request r, Snapshot s, long now, List<RuleNode> needApproval, String why,
+      GrantNode matched) {
+    List<Reason> reasons = new ArrayList<>(needApproval.size() + 1);
+    List<Obligation> obligations = new ArrayList<>(needApproval.size());
+    for (RuleNode rule : needApproval) {
+      reasons.add(reason(ReasonCode.APPROVAL_REQUIRED, "rule '" + rule.rule.id() + "' requires approval by role '"
+          + rule.rule.approverRole() + "'" + describeRule(rule.rule)));
+      Map<String, String> attrs = new LinkedHashMap<>();
+      attrs.put("rule", rule.rule.id());
+      attrs.put("approver_role", rule.rule.approverRole());
+      if (rule.rule.description() != null) {
+        attrs.put("description", rule.rule.description());
+      }
+      obligations.add(new Obligation(Obligation.APPROVAL, attrs));
+    }
+    if (why != null) {
+      reasons.add(reason(ReasonCode.APPROVAL_INVALID, why));
+    }
+    return decision(r, s, now, Outcome.REQUIRE_APPROVAL, reasons, obligations, matched, chainOf(matched, s), null);
   }
 
   private Decision checkShape(Request r, Snapshot s, long now) {
