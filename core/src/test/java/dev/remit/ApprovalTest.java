@@ -287,4 +287,33 @@ class ApprovalTest {
     assertThat(d.codes()).as(d.explain()).containsExactly(ReasonCode.GRANT_MATCHED, ReasonCode.APPROVAL_ACCEPTED);
     assertThat(d.approval()).isEqualTo(a.id());
   }
+
+  @Test
+  void theLoserOfARaceForASingleUseApprovalIsToldWhoMustApprove() {
+    // regression: a call whose approval was used up by a concurrent call between its check and its
+    // use got REQUIRE_APPROVAL with only APPROVAL_INVALID: no APPROVAL_REQUIRED and no approval
+    // obligation naming the role. The argument's toString lets the other call win in between.
+    java.util.concurrent.atomic.AtomicReference<Request> winner = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    Object interleave = new Object() {
+      @Override
+      public String toString() {
+        if (armed.getAndSet(false)) {
+          assertThat(remit.authorize(winner.get()).codes())
+              .containsExactly(ReasonCode.GRANT_MATCHED, ReasonCode.APPROVAL_ACCEPTED);
+        }
+        return "memo";
+      }
+    };
+    Request r = Request.of("worker", "payments", "transfer").resource("acct/1").arg("amount", 10)
+        .arg("memo", interleave).build();
+    Approval a = approve(r);
+    winner.set(r.withContext("approval", a.id()));
+    armed.set(true);
+    Decision d = remit.authorize(r.withContext("approval", a.id()));
+    assertInvalid(d, "approval '" + a.id() + "' has been used up");
+    assertThat(d.obligations()).containsExactly(new Obligation(Obligation.APPROVAL,
+        Map.of("rule", "money", "approver_role", "finance", "description", "money leaves the company")));
+    assertThat(d.grant()).isEqualTo("g");
+  }
 }
