@@ -27,14 +27,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class ConcurrencyTest {
+  // trials alternate between a decision point with the decision cache (the default) and without
   private static final int READERS = 3;
   private static final int TRIALS = 8;
   private static final int CALLS_BEFORE = 300;
   private static final int CALLS_AFTER = 1_500;
 
-  /** A world with alice -> orch (root) -> worker (sub), all unlimited. */
-  private static Remit chain() {
-    Remit remit = remit(base().build(), clock());
+  /** A world with alice -> orch (root) -> worker (sub), all unlimited; with or without the cache. */
+  private static Remit chain(boolean cached) {
+    Remit remit = remit(base().build(), clock(), cached);
     remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
     remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
     return remit;
@@ -47,7 +48,7 @@ class ConcurrencyTest {
    */
   private static void noAllowStartsAfter(Consumer<Remit> change, ReasonCode expected) throws InterruptedException {
     for (int trial = 0; trial < TRIALS; trial++) {
-      Remit remit = chain();
+      Remit remit = chain(trial % 2 == 0);
       Request request = transfer("worker", 1);
       AtomicBoolean changed = new AtomicBoolean();
       CountDownLatch warmedUp = new CountDownLatch(READERS);
@@ -184,8 +185,8 @@ class ConcurrencyTest {
   @Test
   void concurrentCallersNeverOverspendABudget() throws InterruptedException {
     int budget = 400;
-    for (int trial = 0; trial < 5; trial++) {
-      Remit remit = remit(base().build(), clock());
+    for (int trial = 0; trial < 6; trial++) {
+      Remit remit = remit(base().build(), clock(), trial % 2 == 0);
       remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
       Request r = transfer("worker", 1);
       int allowed = hammer(remit, List.of(r, r, r, r), budget);
@@ -197,8 +198,8 @@ class ConcurrencyTest {
   @Test
   void siblingSubAgentsTogetherNeverOverspendTheParentBudget() throws InterruptedException {
     int budget = 300;
-    for (int trial = 0; trial < 5; trial++) {
-      Remit remit = remit(base().build(), clock());
+    for (int trial = 0; trial < 6; trial++) {
+      Remit remit = remit(base().build(), clock(), trial % 2 == 0);
       remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
       remit.issue(subGrant("a", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
       remit.issue(subGrant("b", "root", "helper").allow("payments", ALL_OPS, "acct/**").maxCalls(budget / 2));

@@ -55,8 +55,15 @@ final class Fixtures {
     return base().build();
   }
 
+  /** Returns a decision point with the default decision cache. */
   static Remit remit(Policy p, MutableClock clock) {
     return Remit.builder().policy(p).clock(clock).build();
+  }
+
+  /** Returns a decision point with or without the decision cache. */
+  static Remit remit(Policy p, MutableClock clock, boolean cached) {
+    Remit.Builder b = Remit.builder().policy(p).clock(clock);
+    return (cached ? b : b.withoutDecisionCache()).build();
   }
 
   static MutableClock clock() {
