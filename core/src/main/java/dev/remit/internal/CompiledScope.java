@@ -94,7 +94,8 @@ public final class CompiledScope {
   public static String containment(List<Scope> inner, List<Scope> outer, String outerName) {
     for (int i = 0; i < inner.size(); i++) {
       Scope s = inner.get(i);
-      String firstWhy = null;
+      String bestWhy = null;
+      int bestStage = -1;
       boolean ok = false;
       for (Scope o : outer) {
         String why = containment(s, o);
@@ -102,14 +103,18 @@ public final class CompiledScope {
           ok = true;
           break;
         }
-        if (firstWhy == null) {
-          firstWhy = why;
+        // report the outer scope that came closest (its tools fit, then its operations), so the
+        // message names the part that actually widens rather than an unrelated scope's tools
+        int stage = why.startsWith("tool") ? 0 : why.startsWith("operation") ? 1 : 2;
+        if (stage > bestStage) {
+          bestStage = stage;
+          bestWhy = why;
         }
       }
       if (!ok) {
         return "scope " + i + " " + describe(s) + " exceeds " + outerName
-            + (outer.size() == 1 ? ": " + firstWhy : " (no single scope of it contains it; first: "
-                + firstWhy + ")");
+            + (outer.size() == 1 ? ": " + bestWhy : " (no single scope of it contains it; closest: "
+                + bestWhy + ")");
       }
     }
     return null;

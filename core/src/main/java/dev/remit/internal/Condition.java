@@ -85,16 +85,16 @@ public final class Condition {
         if (!(v instanceof Number)) {
           return TYPE_MISMATCH;
         }
-        double d = ((Number) v).doubleValue();
-        if (Double.isNaN(d)) {
+        int c = compare((Number) v, number);
+        if (c == NOT_COMPARABLE) {
           return TYPE_MISMATCH;
         }
         boolean r;
         switch (op) {
-          case LT: r = d < number; break;
-          case LE: r = d <= number; break;
-          case GT: r = d > number; break;
-          default: r = d >= number; break;
+          case LT: r = c < 0; break;
+          case LE: r = c <= 0; break;
+          case GT: r = c > 0; break;
+          default: r = c >= 0; break;
         }
         return r ? TRUE : FALSE;
       }
@@ -121,12 +121,33 @@ public final class Condition {
     }
   }
 
+  private static final int NOT_COMPARABLE = Integer.MIN_VALUE;
+
+  /**
+   * Compares a number with a literal: -1, 0, 1, or {@link #NOT_COMPARABLE} for NaN. Longs and
+   * big numbers are compared exactly (through double, 2^53 + 1 would equal 2^53 and
+   * 500.0000000000000001 would equal 500); the literal means its decimal text.
+   */
+  private static int compare(Number v, double literal) {
+    if (v instanceof java.math.BigDecimal || v instanceof java.math.BigInteger || v instanceof Long) {
+      java.math.BigDecimal b = v instanceof java.math.BigDecimal ? (java.math.BigDecimal) v
+          : v instanceof Long ? java.math.BigDecimal.valueOf(v.longValue())
+          : new java.math.BigDecimal((java.math.BigInteger) v);
+      return Integer.signum(b.compareTo(java.math.BigDecimal.valueOf(literal)));
+    }
+    double d = v.doubleValue();
+    if (Double.isNaN(d)) {
+      return NOT_COMPARABLE;
+    }
+    return d < literal ? -1 : d > literal ? 1 : 0;
+  }
+
   private static int equalsLiteral(Object v, Object lit) {
     if (lit instanceof Double) {
       if (!(v instanceof Number)) {
         return TYPE_MISMATCH;
       }
-      return ((Number) v).doubleValue() == (Double) lit ? TRUE : FALSE;
+      return compare((Number) v, (Double) lit) == 0 ? TRUE : FALSE;
     }
     if (lit instanceof Boolean) {
       if (!(v instanceof Boolean)) {
@@ -148,9 +169,8 @@ public final class Condition {
       if (numbers.length == 0) {
         return TYPE_MISMATCH;
       }
-      double d = ((Number) v).doubleValue();
       for (double n : numbers) {
-        if (n == d) {
+        if (compare((Number) v, n) == 0) {
           return TRUE;
         }
       }
@@ -160,6 +180,15 @@ public final class Condition {
       return booleans.isEmpty() ? TYPE_MISMATCH : (booleans.contains(v) ? TRUE : FALSE);
     }
     return TYPE_MISMATCH;
+  }
+
+  /** Returns a bit set of the literal types in {@code values}: 1 string, 2 number, 4 boolean. */
+  private static int kinds(List<Object> values) {
+    int k = 0;
+    for (Object v : values) {
+      k |= v instanceof String ? 1 : v instanceof Double ? 2 : 4;
+    }
+    return k;
   }
 
   /**
@@ -195,10 +224,13 @@ public final class Condition {
       case GT:
         return (op == Operator.GT && number >= parent.number) || (op == Operator.GE && number > parent.number);
       case NE:
-        // a child "not in [..]" that excludes the parent's value is stricter
-        return op == Operator.NOT_IN && source.values().contains(parent.single);
+        // a child "not in [..]" that excludes the parent's value is stricter, provided it admits
+        // no value of another type: "x not in [1, a]" passes "b", which "x != 1" calls a mismatch
+        return op == Operator.NOT_IN && source.values().contains(parent.single)
+            && (kinds(source.values()) & ~kinds(List.of(parent.single))) == 0;
       case NOT_IN:
         return op == Operator.NOT_IN && source.values().containsAll(parent.source.values())
+                && (kinds(source.values()) & ~kinds(parent.source.values())) == 0
             || op == Operator.NE && parent.source.values().size() == 1
                 && parent.source.values().get(0).equals(single);
       case MATCHES:

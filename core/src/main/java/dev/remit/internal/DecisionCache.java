@@ -98,9 +98,9 @@ public final class DecisionCache {
         return engine.decide(r, now);
       }
       e = cache.getIfPresent(probe);
-    } catch (RuntimeException ex) {
-      // e.g. a caller's nested map that throws on get: the engine fails closed on it, and the
-      // cache must not throw where the engine would not
+    } catch (Exception ex) {
+      // e.g. a caller's nested map that throws on get (even a checked exception, undeclared): the
+      // engine fails closed on it, and the cache must not throw where the engine would not
       LOG.debug("request not keyable; evaluating without the cache", ex);
       probe.clear();
       bypassed.increment();
@@ -141,7 +141,7 @@ public final class DecisionCache {
       } else if (old != null) {
         cache.asMap().remove(probe, old); // e.g. its budget ran out: do not keep probing a dead entry
       }
-    } catch (RuntimeException ex) {
+    } catch (Exception ex) {
       // not caching is always safe; the decision itself is already made
       LOG.warn("could not cache a decision", ex);
     }

@@ -98,10 +98,17 @@ public final class Engine {
    * this engine's clock); used by the decision cache so a call reads the clock once.
    */
   public Decision decide(Request r, long now) {
+    // the revision before the state is read: a change landing mid-evaluation must not be
+    // claimed as seen (a revision-stamped cache entry would outlive it)
+    long rev = revision.get();
     Snapshot s = snapshot;
     try {
-      return evaluate(r, s, now);
-    } catch (RuntimeException | StackOverflowError e) {
+      Decision d = evaluate(r, s, now);
+      return d.revision() == rev ? d : new Decision(d.id(), d.outcome(), d.reasons(), d.obligations(), d.subject(),
+          d.agent(), d.grant(), d.chain(), d.approval(), d.policyVersion(), rev, d.evaluatedAt());
+    } catch (Exception | StackOverflowError e) {
+      // Exception, not RuntimeException: host-supplied maps and values may throw checked
+      // exceptions undeclared (proxies, sneaky throws); authorize must still never throw
       LOG.warn("evaluation failed; denying (fail closed)", e);
       return deny(r, s, now, null, null, reason(ReasonCode.EVALUATION_ERROR,
           "evaluation failed: " + e.getClass().getSimpleName()
@@ -216,28 +223,13 @@ public final class Engine {
     ApprovalEntry approval = null;
     if (needApproval != null) {
       Object presented = r.context().get("approval");
-      String why = presented == null ? null : approvalProblem(presented, needApproval, r, now);
+      // look the approval up once: another decision may prune it while this one checks it
+      ApprovalEntry entry = presented == null ? null : approvals.get((String) presented);
+      String why = presented == null ? null : approvalProblem((String) presented, entry, needApproval, call);
       if (presented == null || why != null) {
-        List<Reason> reasons = new ArrayList<>(needApproval.size() + 1);
-        List<Obligation> obligations = new ArrayList<>(needApproval.size());
-        for (RuleNode rule : needApproval) {
-          reasons.add(reason(ReasonCode.APPROVAL_REQUIRED, "rule '" + rule.rule.id() + "' requires approval by role '"
-              + rule.rule.approverRole() + "'" + describeRule(rule.rule)));
-          Map<String, String> attrs = new LinkedHashMap<>();
-          attrs.put("rule", rule.rule.id());
-          attrs.put("approver_role", rule.rule.approverRole());
-          if (rule.rule.description() != null) {
-            attrs.put("description", rule.rule.description());
-          }
-          obligations.add(new Obligation(Obligation.APPROVAL, attrs));
-        }
-        if (why != null) {
-          reasons.add(reason(ReasonCode.APPROVAL_INVALID, why));
-        }
-        return decision(r, s, now, Outcome.REQUIRE_APPROVAL, reasons, obligations, matched,
-            chainOf(matched, s), null);
+        return approvalRequired(r, s, now, needApproval, why, matched);
       }
-      approval = approvals.get((String) presented);
+      approval = entry;
     }
 
     // 4. charge the call budget of every limited grant in the chain, all or nothing
@@ -247,9 +239,9 @@ public final class Engine {
     }
     if (approval != null && !approval.tryUse()) {
       refund(matched, s);
-      return decision(r, s, now, Outcome.REQUIRE_APPROVAL,
-          List.of(reason(ReasonCode.APPROVAL_INVALID, "approval '" + approval.approval.id() + "' has been used up")),
-          List.of(), matched, chainOf(matched, s), null);
+      // used up by a concurrent call since it was checked: same answer as any invalid approval
+      return approvalRequired(r, s, now, needApproval,
+          "approval '" + approval.approval.id() + "' has been used up", matched);
     }
     List<Reason> reasons = approval == null ? matched.allowReasons()
         : List.of(matched.allowReason(), reason(ReasonCode.APPROVAL_ACCEPTED, "approval '" + approval.approval.id()
@@ -257,6 +249,28 @@ public final class Engine {
     List<Obligation> obligations = credentialObligation(matched, s, now);
     return decision(r, s, now, Outcome.ALLOW, reasons, obligations, matched, chainOf(matched, s),
         approval == null ? null : approval.approval.id());
+  }
+
+  /** Returns REQUIRE_APPROVAL: one reason and obligation per rule, then why the approval is invalid. */
+  private Decision approvalRequired(Request r, Snapshot s, long now, List<RuleNode> needApproval, String why,
+      GrantNode matched) {
+    List<Reason> reasons = new ArrayList<>(needApproval.size() + 1);
+    List<Obligation> obligations = new ArrayList<>(needApproval.size());
+    for (RuleNode rule : needApproval) {
+      reasons.add(reason(ReasonCode.APPROVAL_REQUIRED, "rule '" + rule.rule.id() + "' requires approval by role '"
+          + rule.rule.approverRole() + "'" + describeRule(rule.rule)));
+      Map<String, String> attrs = new LinkedHashMap<>();
+      attrs.put("rule", rule.rule.id());
+      attrs.put("approver_role", rule.rule.approverRole());
+      if (rule.rule.description() != null) {
+        attrs.put("description", rule.rule.description());
+      }
+      obligations.add(new Obligation(Obligation.APPROVAL, attrs));
+    }
+    if (why != null) {
+      reasons.add(reason(ReasonCode.APPROVAL_INVALID, why));
+    }
+    return decision(r, s, now, Outcome.REQUIRE_APPROVAL, reasons, obligations, matched, chainOf(matched, s), null);
   }
 
   private Decision checkShape(Request r, Snapshot s, long now) {
@@ -415,6 +429,12 @@ public final class Engine {
     }
     if (v instanceof Boolean) {
       return "the boolean " + v;
+    }
+    if (v instanceof java.util.List) {
+      return "a list";
+    }
+    if (v instanceof Map) {
+      return "an object";
     }
     return "of type " + (v == null ? "null" : v.getClass().getSimpleName());
   }
@@ -629,9 +649,9 @@ public final class Engine {
     }
   }
 
-  private String approvalProblem(Object presented, List<RuleNode> rules, Request r, long now) {
-    String id = (String) presented;
-    ApprovalEntry e = approvals.get(id);
+  private String approvalProblem(String id, ApprovalEntry e, List<RuleNode> rules, Call call) {
+    Request r = call.request;
+    long now = call.now;
     if (e == null) {
       return "approval '" + id + "' is not known";
     }
@@ -653,7 +673,7 @@ public final class Engine {
         return "rule '" + rule.rule.id() + "' needs an approver with role '" + rule.rule.approverRole()
             + "' but approval '" + id + "' was given as '" + a.role() + "'";
       }
-      for (Map.Entry<String, String> b : bindings(rule, r).entrySet()) {
+      for (Map.Entry<String, String> b : bindings(rule, call).entrySet()) {
         String approved = a.bound().get(b.getKey());
         if (!b.getValue().equals(approved)) {
           return "approval '" + id + "' is bound to " + b.getKey() + " = " + (approved == null ? "<unbound>" : approved)
@@ -664,14 +684,15 @@ public final class Engine {
     return null;
   }
 
-  private static Map<String, String> bindings(RuleNode rule, Request r) {
+  private static Map<String, String> bindings(RuleNode rule, Call call) {
     Map<String, String> m = new java.util.TreeMap<>();
     if (rule.bind.length == 0) {
-      m.put("args", Canonical.of(r.args()));
+      m.put("args", Canonical.of(call.request.args()));
       return m;
     }
     for (Attr a : rule.bind) {
-      Object v = a.resolve(new Call(r, null, null, null, 0));
+      // resolve against the real call: agent.* and tool.* bindings need its agent and catalog entry
+      Object v = a.resolve(call);
       m.put(a.path(), v == Attr.MISSING ? "<missing>" : Canonical.of(v));
     }
     return m;
@@ -714,7 +735,7 @@ public final class Engine {
           throw new IllegalArgumentException("rule '" + rule.rule.id() + "' needs role '"
               + rule.rule.approverRole() + "', not '" + role + "'");
         }
-        bound.putAll(bindings(rule, r));
+        bound.putAll(bindings(rule, call));
       }
     }
     if (!any) {

@@ -134,7 +134,7 @@ public final class Text {
   private static String describeBad(String s, int i) {
     int cp = s.codePointAt(i);
     String what;
-    if (cp > 0x7e) {
+    if (cp > 0x7f) {
       what = Character.getType(cp) == Character.FORMAT
           ? "an invisible formatting character"
           : "a non-ASCII character";

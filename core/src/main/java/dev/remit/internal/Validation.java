@@ -127,6 +127,12 @@ public final class Validation {
       if (p.revoked()) {
         return "grant '" + p.id + "' above it in the chain is revoked";
       }
+      if (p.parentId != null && engine.find(s, p.parentId) == null) {
+        // a swap removed an ancestor: nothing below it can ever be allowed, and reusing the
+        // missing id for this grant would close a cycle
+        return "grant '" + p.id + "' above it in the chain names parent '" + p.parentId
+            + "', which no longer exists";
+      }
       if (depth > 64) {
         break;
       }

@@ -1,0 +1,142 @@
+package dev.remit;
+
+import static dev.remit.Fixtures.ALL_OPS;
+import static dev.remit.Fixtures.base;
+import static dev.remit.Fixtures.call;
+import static dev.remit.Fixtures.clock;
+import static dev.remit.Fixtures.remit;
+import static dev.remit.Fixtures.rootGrant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Malformed requests and evaluation errors are DENY decisions, never exceptions. */
+class FailClosedTest {
+  private Remit remit;
+
+  /** Returns a map whose every lookup throws, as a broken host-supplied argument might. */
+  static Map<String, Object> throwingMap() {
+    return new AbstractMap<>() {
+      @Override
+      public Object get(Object key) {
+        throw new IllegalStateException("lazy argument failed to load");
+      }
+
+      @Override
+      public Set<Entry<String, Object>> entrySet() {
+        throw new IllegalStateException("lazy argument failed to load");
+      }
+    };
+  }
+
+  @BeforeEach
+  void setUp() {
+    remit = remit(base().build(), clock());
+    remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
+        .constraint("args.meta.kind == invoice"));
+  }
+
+  private static void assertDenied(Decision d, ReasonCode code, String messagePart) {
+    assertThat(d.outcome()).as(d.explain()).isEqualTo(Outcome.DENY);
+    assertThat(d.codes()).as(d.explain()).containsExactly(code);
+    assertThat(d.reasons().get(0).message()).contains(messagePart);
+  }
+
+  @Test
+  void aNullRequestIsMalformed() {
+    Decision d = remit.authorize(null);
+    assertDenied(d, ReasonCode.MALFORMED_REQUEST, "request is null");
+    assertThat(d.subject()).isNull();
+    assertThat(d.agent()).isNull();
+  }
+
+  @Test
+  void eachMissingPartIsNamed() {
+    assertDenied(remit.authorize(Request.of(null, "payments", "read").resource("acct/1").build()),
+        ReasonCode.MALFORMED_REQUEST, "request has no subject");
+    assertDenied(remit.authorize(Request.of("worker", null, "read").resource("acct/1").build()),
+        ReasonCode.MALFORMED_REQUEST, "request has no tool");
+    assertDenied(remit.authorize(Request.of("worker", "payments", null).resource("acct/1").build()),
+        ReasonCode.MALFORMED_REQUEST, "request has no operation");
+    assertDenied(remit.authorize(Request.of("worker", "payments", "read").build()),
+        ReasonCode.MALFORMED_REQUEST, "request has no resource");
+  }
+
+  @Test
+  void aTaskThatIsNotAStringIsMalformed() {
+    assertDenied(remit.authorize(call("worker", "payments", "read", "acct/1").context("task", 42).build()),
+        ReasonCode.MALFORMED_REQUEST, "context.task must be a task id string");
+    assertDenied(remit.authorize(call("worker", "payments", "read", "acct/1")
+        .context("task", List.of("t1")).build()), ReasonCode.MALFORMED_REQUEST, "context.task");
+    assertDenied(remit.authorize(call("worker", "payments", "read", "acct/1").task("bad task").build()),
+        ReasonCode.MALFORMED_REQUEST, "context.task");
+  }
+
+  @Test
+  void anApprovalThatIsNotAStringIsMalformed() {
+    assertDenied(remit.authorize(call("worker", "payments", "read", "acct/1").context("approval", 7).build()),
+        ReasonCode.MALFORMED_REQUEST, "context.approval must be an approval id string");
+  }
+
+  @Test
+  void nullMapsInARequestAreTreatedAsEmpty() {
+    Request r = new Request("worker", "payments", "read", "acct/1", null, null, null, null);
+    Decision d = remit.authorize(r);
+    // the grant's constraint needs args.meta.kind, which an empty args map lacks
+    assertDenied(d, ReasonCode.MISSING_ATTRIBUTE, "'args.meta.kind'");
+  }
+
+  @Test
+  void anArgumentWhoseLookupThrowsFailsClosedWithEvaluationError() {
+    Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", throwingMap()).build();
+    Decision[] d = new Decision[1];
+    assertThatCode(() -> d[0] = remit.authorize(r)).doesNotThrowAnyException();
+    assertDenied(d[0], ReasonCode.EVALUATION_ERROR, "evaluation failed: IllegalStateException: lazy argument failed to load");
+    assertThat(d[0].subject()).isEqualTo("worker");
+  }
+
+  @Test
+  void anArgumentThatThrowsACheckedExceptionStillFailsClosed() {
+    Map<String, Object> sneaky = new HashMap<>() {
+      @Override
+      public Object get(Object key) {
+        throw FailClosedTest.<RuntimeException>sneaky(new java.io.IOException("disk gone"));
+      }
+    };
+    Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", sneaky).build();
+    Decision[] d = new Decision[1];
+    assertThatCode(() -> d[0] = remit.authorize(r)).doesNotThrowAnyException();
+    assertDenied(d[0], ReasonCode.EVALUATION_ERROR, "IOException: disk gone");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  @Test
+  void enforceThrowsForADenyAndCarriesTheDecision() {
+    Request r = call("worker", "payments", "transfer", "acct/1").build();
+    NotAuthorizedException e = org.junit.jupiter.api.Assertions.assertThrows(NotAuthorizedException.class,
+        () -> remit.enforce(r));
+    assertThat(e).isNotInstanceOf(ApprovalRequiredException.class);
+    assertThat(e.decision().codes()).containsExactly(ReasonCode.MISSING_ATTRIBUTE);
+    assertThat(e.getMessage()).startsWith("DENY [MISSING_ATTRIBUTE]: grant 'g' requires args.meta.kind == invoice");
+  }
+
+  @Test
+  void defaultIsDenyForAnAgentWithNoGrants() {
+    Decision d = remit.authorize(call("helper", "payments", "read", "acct/1").build());
+    assertDenied(d, ReasonCode.NO_MATCHING_GRANT,
+        "no grant held by 'helper' covers payments.read on 'acct/1' (outside its remit)");
+    assertThat(d.grant()).isNull();
+    assertThat(d.chain()).isNull();
+  }
+}
