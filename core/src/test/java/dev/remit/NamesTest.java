@@ -115,13 +115,21 @@ class NamesTest {
   }
 
   @Test
-  void percentEncodingOfOtherCharactersIsKeptLiterallyAndMatchesNothingSpecial() {
-    // %70 is 'p' but Remit never decodes: "%70rod/db" is its own name, outside prod/**. Only
-    // encoded dots, slashes, backslashes, percent signs and NUL are rejected (decided semantics);
-    // a tool that percent-decodes names would see prod/db here, so such hosts must decode first.
+  void aPercentEncodedLetterIsASecondSpellingAndIsRejected() {
+    // %70 is 'p': a tool that percent-decodes would see prod/db and slip past the prod/** forbid
     Decision d = query("%70rod/db");
-    assertThat(d.allowed()).as("only because the grant covers every resource (**)").isTrue();
-    assertThat(d.codes()).containsExactly(ReasonCode.GRANT_MATCHED);
+    assertThat(d.codes()).containsExactly(ReasonCode.INVALID_NAME);
+    assertThat(d.reasons().get(0).message()).isEqualTo("resource id contains %70, a percent-encoded 'p'"
+        + " (characters that need no encoding must not be encoded: it would be a second spelling of the same name)");
+    assertThat(query("pr%4Fd/db").codes()).containsExactly(ReasonCode.INVALID_NAME);
+    assertThat(query("prod%2ddb").codes()).containsExactly(ReasonCode.INVALID_NAME);
+  }
+
+  @Test
+  void percentEncodingOfCharactersThatNeedItIsKeptLiterally() {
+    // %20 (space) and %3A (':') cannot spell any other valid name, so they stay as written
+    assertThat(query("reports/q3%20draft").codes()).containsExactly(ReasonCode.GRANT_MATCHED);
+    assertThat(query("prod%3Adb").codes()).containsExactly(ReasonCode.GRANT_MATCHED);
   }
 
   @Test

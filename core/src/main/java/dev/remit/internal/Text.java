@@ -7,8 +7,9 @@ package dev.remit.internal;
  * zero-width or bidirectional control characters, whitespace, control characters) is rejected,
  * never normalised: normalising would make two names equal for Remit that the tool behind it
  * treats as different. Path-like names may not contain {@code .} or {@code ..} segments, empty
- * segments, backslashes or percent-encoded dots, slashes, backslashes or percent signs, so that
- * no spelling of a name can reach outside what a pattern names. Each check returns null when the
+ * segments, backslashes, percent-encoded dots, slashes, backslashes or percent signs, or
+ * percent-encodings of characters that need none (letters, digits, {@code - _ ~}), so that no
+ * second spelling of a name can reach outside what a pattern names. Each check returns null when the
  * name is acceptable and otherwise a sentence saying what is wrong; none of them allocates on
  * success.
  */
@@ -75,11 +76,20 @@ public final class Text {
         return "contains '*', which only patterns may contain";
       }
       if (c == '%' && i + 2 < s.length()) {
-        String enc = s.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
-        if (enc.equals("2e") || enc.equals("2f") || enc.equals("5c") || enc.equals("25")
-            || enc.equals("00")) {
-          return "contains the percent-encoded character %" + enc
-              + " (encoded dots, slashes, backslashes and percent signs are rejected)";
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          char decoded = (char) (hi * 16 + lo);
+          String enc = s.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
+          if (decoded == '.' || decoded == '/' || decoded == '\\' || decoded == '%' || decoded == 0) {
+            return "contains the percent-encoded character %" + enc
+                + " (encoded dots, slashes, backslashes and percent signs are rejected)";
+          }
+          if (isAlnum(decoded) || decoded == '-' || decoded == '_' || decoded == '~') {
+            return "contains %" + enc + ", a percent-encoded '" + decoded
+                + "' (characters that need no encoding must not be encoded: it would be a second"
+                + " spelling of the same name)";
+          }
         }
       }
     }
