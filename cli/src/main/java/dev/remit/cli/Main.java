@@ -1,19 +1,24 @@
 package dev.remit.cli;
 
+import dev.remit.cli.audit.AuditCliCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code remit} command: {@code check}, {@code test} and {@code demo}.
+ * The {@code remit} command: {@code check}, {@code test}, {@code demo} and {@code audit}.
  *
  * <p>Exit status: {@code check} 0 ALLOW, 1 DENY, 3 REQUIRE_APPROVAL; {@code test} 0 all passed,
- * 1 some failed; every command 2 for bad usage or bad input (message on stderr).
+ * 1 some failed; {@code audit verify} 0 intact, 3 intact with a truncated tail, 1 tampered;
+ * {@code audit trace} 0 no anomalies, 1 anomalies; every command 2 for bad usage or bad input
+ * (message on stderr).
  */
 @Command(name = "remit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Per-action authorization for AI agents.",
-    subcommands = {CheckCommand.class, TestCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CheckCommand.class, TestCommand.class, DemoCommand.class, AuditCliCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit status: check 0 allow, 1 deny, 3 require approval; test 0 all passed, 1 failures;",
+        "audit verify 0 intact, 3 truncated tail, 1 tampered; audit trace 0 no anomalies, 1 anomalies;",
         "2 for bad usage or bad input. See docs/cli.md."})
 public final class Main implements Runnable {
   /** Exit status for bad usage or bad input. */
@@ -61,7 +66,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     // `remit` alone: usage on stderr, exit 2
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (check, test or demo)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (check, test, demo or audit)");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

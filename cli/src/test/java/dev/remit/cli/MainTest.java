@@ -9,14 +9,14 @@ class MainTest {
   void helpListsTheCommandsAndExitsZero() {
     Cli r = Cli.run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("Usage: remit", "check", "test", "demo");
+    assertThat(r.out()).contains("Usage: remit", "check", "test", "demo", "audit");
   }
 
   @Test
   void noCommandIsBadUsage() {
     Cli r = Cli.run();
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("missing command", "remit --help");
+    assertThat(r.err()).contains("missing command (check, test, demo or audit)", "remit --help");
   }
 
   @Test
@@ -28,10 +28,20 @@ class MainTest {
 
   @Test
   void eachCommandHasHelp() {
-    for (String c : new String[] {"check", "test", "demo"}) {
-      Cli r = Cli.run(c, "--help");
+    for (String c : new String[] {"check", "test", "demo", "audit", "audit verify", "audit trace"}) {
+      String[] words = c.split(" ");
+      String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+      args[words.length] = "--help";
+      Cli r = Cli.run(args);
       assertThat(r.exit()).isZero();
       assertThat(r.out()).contains("Usage: remit " + c);
     }
+  }
+
+  @Test
+  void auditAloneIsBadUsageAndShowsItsSubcommands() {
+    Cli r = Cli.run("audit");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("remit audit verify", "remit audit trace");
   }
 }
