@@ -6,6 +6,8 @@ import dev.remit.Decision;
 import dev.remit.DelegationChain;
 import dev.remit.Grant;
 import dev.remit.GrantRefusedException;
+import dev.remit.Guard;
+import dev.remit.NotAuthorizedException;
 import dev.remit.Outcome;
 import dev.remit.Policy;
 import dev.remit.Principal;
@@ -37,6 +39,11 @@ import java.util.function.UnaryOperator;
  * payment needs a human approval and then passes with it, the approval cannot be replayed, and
  * revoking the root grant cuts the researcher off.
  *
+ * <p>Every request carries the session's context: who invoked the agent ({@link #INVOKER}), what
+ * they asked for ({@link #INTENT}) and the task ({@link #TASK}) every grant is scoped to. Calls go
+ * through a {@link Guard}: on ALLOW a stand-in tool runs and reports its {@link Effects}, so an
+ * audited run records each decision's outcome too.
+ *
  * <p>The scenario is a list of {@link Step}s run against one {@link Remit} on a fixed clock, so its
  * output is the same on every run. Other commands can reuse it: {@link #run(PrintWriter,
  * UnaryOperator)} lets the caller configure the decision point (e.g. attach an audit sink) and
@@ -45,6 +52,57 @@ import java.util.function.UnaryOperator;
 public final class Demo {
   /** The instant the demo's clock is fixed at. */
   public static final Instant START = Instant.parse("2026-03-02T09:30:00Z");
+
+  /** Who invoked the agent ({@code context.invoker} of every request). */
+  public static final String INVOKER = "alice@example.com";
+
+  /** What the invoker asked for ({@code context.intent} of every request). */
+  public static final String INTENT = "Book my trip to Paris for the March offsite";
+
+  /** The task every grant is scoped to and every request names ({@code context.task}). */
+  public static final String TASK = "paris-offsite";
+
+  /**
+   * What the stand-in tool of an allowed call reports: what it changed and the ids of credentials
+   * issued for it.
+   *
+   * @param changes what the call changed, in order
+   * @param credentials ids of credentials issued for the call (never secrets)
+   */
+  public record Effects(Map<String, Object> changes, List<String> credentials) {
+    public Effects {
+      changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
+      credentials = List.copyOf(credentials);
+    }
+
+    /** Returns effects of a call that changes nothing (a read). */
+    public static Effects none() {
+      return new Effects(Map.of(), List.of());
+    }
+
+    /** Returns effects of a call that changed {@code what}. */
+    public static Effects changed(String what, Object detail) {
+      return new Effects(Map.of(what, detail), List.of());
+    }
+
+    /** Returns these effects plus a credential issued for the call. */
+    public Effects withCredential(String credentialId) {
+      List<String> c = new ArrayList<>(credentials);
+      c.add(credentialId);
+      return new Effects(changes, c);
+    }
+
+    /** Returns what the tool reported, in words. */
+    String describe() {
+      if (changes.isEmpty() && credentials.isEmpty()) {
+        return "changed nothing";
+      }
+      StringBuilder b = new StringBuilder();
+      changes.forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append(": ").append(v));
+      credentials.forEach(c -> b.append(b.length() == 0 ? "" : "; ").append("credential ").append(c));
+      return b.toString();
+    }
+  }
 
   /** One step of the scenario. */
   public sealed interface Step permits Call, Change {
@@ -59,14 +117,21 @@ public final class Demo {
    * @param request the request, built from the session (e.g. to present the last approval)
    * @param expected the outcome the scenario expects
    * @param expectedCode the reason code the scenario expects among the decision's reasons
+   * @param effects what the stand-in tool reports if the call is allowed and runs
    */
-  public record Call(String title, Function<Session, Request> request, Outcome expected, ReasonCode expectedCode)
-      implements Step {
+  public record Call(String title, Function<Session, Request> request, Outcome expected, ReasonCode expectedCode,
+      Effects effects) implements Step {
     public Call {
       Objects.requireNonNull(title, "title");
       Objects.requireNonNull(request, "request");
       Objects.requireNonNull(expected, "expected");
       Objects.requireNonNull(expectedCode, "expectedCode");
+      Objects.requireNonNull(effects, "effects");
+    }
+
+    /** A call whose tool, should it run, changes nothing. */
+    public Call(String title, Function<Session, Request> request, Outcome expected, ReasonCode expectedCode) {
+      this(title, request, expected, expectedCode, Effects.none());
     }
   }
 
@@ -148,29 +213,34 @@ public final class Demo {
   private static final String BOT = "travel-bot";
   private static final String RESEARCHER = "travel-bot.researcher";
 
+  /** Returns a request of the session: it carries the invoker, the intent and the task. */
+  private static Request.Builder session(String subject, String tool, String operation) {
+    return Request.of(subject, tool, operation).context("invoker", INVOKER).context("intent", INTENT).task(TASK);
+  }
+
   private static Request search(String tool, String resource) {
-    return Request.of(RESEARCHER, tool, "search").resource(resource).arg("city", "Paris").build();
+    return session(RESEARCHER, tool, "search").resource(resource).arg("city", "Paris").build();
   }
 
   private static Request pay(int amount) {
-    return Request.of(BOT, "payments", "pay").resource("trips/paris/booking-42")
+    return session(BOT, "payments", "pay").resource("trips/paris/booking-42")
         .arg("amount", amount).arg("currency", "EUR").build();
   }
 
   /** Returns the scenario's steps, in order. */
   public static List<Step> steps() {
     List<Step> s = new ArrayList<>();
-    s.add(new Change("alice issues root grant g-trip to travel-bot: flights and hotels on trips/paris/**, "
-        + "2 hours", x -> {
-          x.remit().issue(Grant.builder("g-trip").principal("alice").holder(BOT)
+    s.add(new Change("alice issues root grant g-trip to travel-bot for task " + TASK + ": flights and hotels on "
+        + "trips/paris/**, 2 hours", x -> {
+          x.remit().issue(Grant.builder("g-trip").principal("alice").holder(BOT).task(TASK)
               .allow("flights", List.of("search", "book"), "trips/paris/**")
               .allow("hotels", List.of("search", "book"), "trips/paris/**")
               .ttl(Duration.ofHours(2)));
           return "issued g-trip";
         }, false));
-    s.add(new Change("alice issues root grant g-pay to travel-bot: payments.pay on trips/paris/**, "
-        + "amount <= 2000, 2 hours", x -> {
-          x.remit().issue(Grant.builder("g-pay").principal("alice").holder(BOT)
+    s.add(new Change("alice issues root grant g-pay to travel-bot for task " + TASK + ": payments.pay on "
+        + "trips/paris/**, amount <= 2000, 2 hours", x -> {
+          x.remit().issue(Grant.builder("g-pay").principal("alice").holder(BOT).task(TASK)
               .allow("payments", List.of("pay"), "trips/paris/**")
               .constraint("args.amount <= 2000")
               .ttl(Duration.ofHours(2)));
@@ -178,7 +248,7 @@ public final class Demo {
         }, false));
     s.add(new Change("travel-bot delegates g-research to travel-bot.researcher: flights.search, "
         + "hotels.search on trips/paris/**, 20 calls, 1 hour", x -> {
-          x.remit().issue(Grant.builder("g-research").parent("g-trip").holder(RESEARCHER)
+          x.remit().issue(Grant.builder("g-research").parent("g-trip").holder(RESEARCHER).task(TASK)
               .allow("flights", List.of("search"), "trips/paris/**")
               .allow("hotels", List.of("search"), "trips/paris/**")
               .maxCalls(20)
@@ -189,12 +259,15 @@ public final class Demo {
         Outcome.ALLOW, ReasonCode.GRANT_MATCHED));
     s.add(new Call("researcher searches hotels", x -> search("hotels", "trips/paris/hotels"),
         Outcome.ALLOW, ReasonCode.GRANT_MATCHED));
-    s.add(new Call("researcher tries to pay (outside its remit)", x -> Request.of(RESEARCHER, "payments", "pay")
+    s.add(new Call("travel-bot books hotel-7 for the offsite", x -> session(BOT, "hotels", "book")
+        .resource("trips/paris/hotel-7").arg("nights", 3).build(),
+        Outcome.ALLOW, ReasonCode.GRANT_MATCHED, Effects.changed("booking", "hotel-7 reserved, 3 nights")));
+    s.add(new Call("researcher tries to pay (outside its remit)", x -> session(RESEARCHER, "payments", "pay")
         .resource("trips/paris/booking-42").arg("amount", 480).arg("currency", "EUR").build(),
         Outcome.DENY, ReasonCode.NO_MATCHING_GRANT));
     s.add(new Change("travel-bot tries to delegate flights on all trips/** (wider than g-trip)", x -> {
       try {
-        x.remit().issue(Grant.builder("g-wide").parent("g-trip").holder(RESEARCHER)
+        x.remit().issue(Grant.builder("g-wide").parent("g-trip").holder(RESEARCHER).task(TASK)
             .allow("flights", List.of("search", "book"), "trips/**")
             .ttl(Duration.ofMinutes(30)));
         return "issued g-wide (unexpected!)";
@@ -213,7 +286,8 @@ public final class Demo {
     s.add(new Call("travel-bot presents the approval for 950 EUR instead", x -> withApproval(pay(950), x),
         Outcome.REQUIRE_APPROVAL, ReasonCode.APPROVAL_INVALID));
     s.add(new Call("travel-bot pays 480 EUR with the approval", x -> withApproval(pay(480), x),
-        Outcome.ALLOW, ReasonCode.APPROVAL_ACCEPTED));
+        Outcome.ALLOW, ReasonCode.APPROVAL_ACCEPTED,
+        Effects.changed("payment", "480 EUR to hotel-7").withCredential("cred-pay-1")));
     s.add(new Call("travel-bot replays the approval on another 950 EUR", x -> withApproval(pay(950), x),
         Outcome.REQUIRE_APPROVAL, ReasonCode.APPROVAL_INVALID));
     s.add(new Call("researcher searches flights again", x -> search("flights", "trips/paris/flights"),
@@ -241,6 +315,7 @@ public final class Demo {
    */
   public static Result run(PrintWriter out, UnaryOperator<Remit.Builder> configure) {
     Remit remit = configure.apply(Remit.builder().policy(policy()).clock(clock())).build();
+    Guard guard = Guard.of(remit);
     Session session = new Session(remit);
     List<Decision> decisions = new ArrayList<>();
     List<String> surprises = new ArrayList<>();
@@ -248,6 +323,7 @@ public final class Demo {
     out.println("  principals: alice (traveller), bob (finance-approver)");
     out.println("  agents:     travel-bot (orchestrator), travel-bot.researcher (its component)");
     out.println("  rule:       payments-need-finance: money movement needs a finance approver");
+    out.println("  session:    invoked by " + INVOKER + ", task " + TASK + ": \"" + INTENT + "\"");
     List<Step> steps = steps();
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
@@ -263,7 +339,18 @@ public final class Demo {
       }
       Call call = (Call) step;
       Request r = call.request().apply(session);
-      Decision d = remit.authorize(r);
+      Decision d;
+      boolean ran = false;
+      try {
+        d = guard.call(r, ex -> {
+          call.effects().changes().forEach(ex::changed);
+          call.effects().credentials().forEach(ex::credentialIssued);
+          return ex.decision();
+        });
+        ran = true;
+      } catch (NotAuthorizedException e) {
+        d = e.decision();
+      }
       decisions.add(d);
       out.printf("    %-22s %-15s %-24s %s%n", r.subject(), r.tool() + "." + r.operation(), r.resource(),
           r.args().isEmpty() ? "" : r.args());
@@ -278,6 +365,9 @@ public final class Demo {
           wrap(o.type() + " " + new java.util.TreeMap<>(o.attributes()), " ".repeat(27))));
       if (d.chain() != null) {
         out.printf("       %-19s %s%n", "chain", chain(d.chain()));
+      }
+      if (ran) {
+        out.printf("       %-19s %s%n", "tool ran", wrap(call.effects().describe(), " ".repeat(27)));
       }
       if (d.outcome() != call.expected() || !d.has(call.expectedCode())) {
         surprises.add("step " + (i + 1) + ": expected " + call.expected() + " " + call.expectedCode()
