@@ -122,6 +122,15 @@ class DemoAuditLogTest {
         "anomalies: none");
   }
 
+  @Test
+  void anAuditLogThatCannotBeWrittenIsBadInputAndNothingRuns() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "");
+    Cli demo = Cli.run("demo", "--audit-log", notADirectory.resolve("audit.jsonl").toString());
+    assertThat(demo.exit()).isEqualTo(2);
+    assertThat(demo.out()).isEmpty();
+    assertThat(demo.err()).startsWith("remit demo: cannot write the audit log " + notADirectory.resolve("audit.jsonl"));
+  }
+
   /**
    * Replaces {@code from} by {@code to} in the first line of the log that contains {@code marker}
    * and {@code from}; returns its 1-based line number.
