@@ -38,14 +38,14 @@ class AuditLogTraceTest {
     assertThat(t.anomalies()).isEmpty();
     assertThat(t.report())
         .contains("decision " + id)
-        .contains("invoker:    user:alice@example.com")
-        .contains("intent:     sha256:")
-        .contains("agent:      support-bot (component refunder), task T-1")
-        .contains("authority:  principal alice -> grant g-root (held by support-bot) -> grant g-sub (held by refunder, task T-1)")
-        .contains("call:       refunder billing.refund on invoices/42")
-        .contains("obligation: mint-credential")
-        .contains("credentials:cred-9")
-        .contains("outcome:    SUCCEEDED")
+        .contains("invoker:     user:alice@example.com")
+        .contains("intent:      sha256:")
+        .contains("agent:       support-bot (component refunder), task T-1")
+        .contains("authority:   principal alice -> grant g-root (held by support-bot) -> grant g-sub (held by refunder, task T-1)")
+        .contains("call:        refunder billing.refund on invoices/42")
+        .contains("obligation:  mint-credential")
+        .contains("credentials: cred-9")
+        .contains("outcome:     SUCCEEDED")
         .contains("{\"refund_id\":\"r-1\"}")
         .contains("anomalies: none");
   }

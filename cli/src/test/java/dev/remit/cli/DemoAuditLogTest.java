@@ -96,10 +96,10 @@ class DemoAuditLogTest {
     assertThat(blocks).hasSameSizeAs(expected);
     for (int i = 0; i < blocks.size(); i++) {
       String b = blocks.get(i);
-      assertThat(b).contains("  " + expected.get(i) + " [", "  invoker:    " + Demo.INVOKER + "\n",
-          "  intent:     " + intentDigest + "\n", ", task " + Demo.TASK + "\n");
+      assertThat(b).contains("  " + expected.get(i) + " [", "  invoker:     " + Demo.INVOKER + "\n",
+          "  intent:      " + intentDigest + "\n", ", task " + Demo.TASK + "\n");
       assertThat(b).doesNotContain(Demo.INTENT); // only the digest is recorded
-      assertThat(b).contains(expected.get(i) == Outcome.ALLOW ? "  outcome:    SUCCEEDED at " : "  outcome:    none recorded");
+      assertThat(b).contains(expected.get(i) == Outcome.ALLOW ? "  outcome:     SUCCEEDED at " : "  outcome:     none recorded");
     }
     assertThat(trace.out()).contains(
         "travel-bot hotels.book on trips/paris/hotel-7",
@@ -118,7 +118,7 @@ class DemoAuditLogTest {
     Cli trace = Cli.run("audit", "trace", "--decision", m.group(1), log.toString());
     assertThat(trace.exit()).as(trace.out() + trace.err()).isZero();
     assertThat(trace.out()).startsWith("decision " + m.group(1) + "  ").contains(
-        "travel-bot payments.pay on trips/paris/booking-42", "cred-pay-1", "  outcome:    SUCCEEDED at ",
+        "travel-bot payments.pay on trips/paris/booking-42", "cred-pay-1", "  outcome:     SUCCEEDED at ",
         "anomalies: none");
   }
 

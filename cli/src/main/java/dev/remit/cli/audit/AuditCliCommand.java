@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * picocli shape of {@code remit audit}: add {@code AuditCliCommand.class} to the subcommands of
+ * The {@code remit audit} command ({@code verify}, {@code trace}), a subcommand of
  * {@code dev.remit.cli.Main}. The work is done by {@link AuditCommand}.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,

@@ -98,8 +98,8 @@ class AuditCommandTest {
     Path log = dir.resolve("audit.jsonl");
     String id = writeLog(log);
     assertThat(run("trace", "--task", "T-9", log.toString())).isEqualTo(1);
-    assertThat(out()).contains("decision " + id).contains("invoker:    user:alice")
-        .contains("outcome:    SUCCEEDED").contains("ALLOWED_NOT_EXECUTED");
+    assertThat(out()).contains("decision " + id).contains("invoker:     user:alice")
+        .contains("outcome:     SUCCEEDED").contains("ALLOWED_NOT_EXECUTED");
   }
 
   @Test

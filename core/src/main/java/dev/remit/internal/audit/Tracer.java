@@ -267,6 +267,6 @@ public final class Tracer {
   }
 
   private static void line(StringBuilder out, String label, String value) {
-    out.append("  ").append(String.format("%-12s", label + ":")).append(value).append('\n');
+    out.append("  ").append(String.format("%-13s", label + ":")).append(value).append('\n');
   }
 }
