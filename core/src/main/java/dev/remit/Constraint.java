@@ -51,8 +51,11 @@ public record Constraint(String attribute, Operator operator, List<Object> value
     values = List.copyOf(Objects.requireNonNull(values, "values"));
     String bad = ConstraintParser.check(attribute, operator, values);
     if (bad != null) {
+      boolean list = operator == Operator.IN || operator == Operator.NOT_IN;
+      String shown = list || values.size() != 1 ? values.toString()
+          : ConstraintParser.formatLiteral(values.get(0));
       throw new IllegalArgumentException("constraint '" + attribute + " " + operator.symbol()
-          + " " + values + "': " + bad);
+          + " " + shown + "': " + bad);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.remit;
 
+import dev.remit.internal.DecisionCache;
 import dev.remit.internal.Engine;
 import dev.remit.internal.GrantNode;
 import java.time.Clock;
@@ -26,15 +27,24 @@ import java.util.Objects;
  * an unknown identity or an evaluation error is a {@link Outcome#DENY} with a reason. Every
  * decision re-checks the whole delegation chain up to the original principal's current
  * entitlements. A rejected policy never replaces the one in force.
+ *
+ * <p><b>Decision cache.</b> On by default and bounded ({@link Builder#decisionCacheSize}); it never
+ * changes an answer. Every change above invalidates it before the change method returns, a cached
+ * ALLOW is never served past the earliest expiry or outside a time window of its chain, call
+ * budgets are charged on every allowed call, and requests presenting an approval are always
+ * evaluated in full. Statistics: {@link #cacheStats()}; design: {@code docs/caching.md}.
  */
 public final class Remit {
   /** Default maximum number of cached decisions. */
   public static final long DEFAULT_CACHE_SIZE = 100_000;
 
   private final Engine engine;
+  /** The decorator in front of the engine, or null when the cache is off. */
+  private final DecisionCache cache;
 
   private Remit(Builder b) {
     this.engine = new Engine(b.policy, b.clock);
+    this.cache = b.cacheSize > 0 ? new DecisionCache(engine, b.cacheSize) : null;
   }
 
   /** Returns a builder. */
@@ -48,7 +58,18 @@ public final class Remit {
    * up the approval presented, if any.
    */
   public Decision authorize(Request request) {
-    return engine.decide(request);
+    DecisionCache c = cache;
+    return c == null ? engine.decide(request) : c.decide(request);
+  }
+
+  /**
+   * Returns the statistics of the decision cache, or {@link CacheStats#DISABLED} when it is off.
+   * The cache never changes an answer: see {@code docs/caching.md} for what it keys and when an
+   * entry stops being served.
+   */
+  public CacheStats cacheStats() {
+    DecisionCache c = cache;
+    return c == null ? CacheStats.DISABLED : c.stats();
   }
 
   /**

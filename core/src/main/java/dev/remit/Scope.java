@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A set of actions: any of {@code tools} × any of {@code operations} × any of {@code resources}.
  *
- * <p>Tools and resources are glob patterns (see {@code docs/patterns.md}): {@code *} matches any run
+ * <p>Tools and resources are glob patterns (see {@code docs/policy-format.md}): {@code *} matches any run
  * of characters within one {@code /}-separated segment, {@code **} matches across segments, every
  * other character matches itself. Operations are names or {@code *} for all operations of the tool.
  *

@@ -37,10 +37,19 @@ public record TimeWindow(LocalTime start, LocalTime end, ZoneId zone, Set<DayOfW
 
   /** Returns whether the window covers the instant given in epoch milliseconds. */
   public boolean contains(long epochMillis) {
-    java.time.ZonedDateTime t = java.time.Instant.ofEpochMilli(epochMillis).atZone(zone);
-    int minuteOfDay = t.getHour() * 60 + t.getMinute();
-    return covers(t.getDayOfWeek(), minuteOfDay);
+    // local calendar arithmetic instead of ZonedDateTime: this runs on every decision that meets a
+    // window, and should not allocate
+    java.time.zone.ZoneRules rules = zone.getRules();
+    int offset = (rules.isFixedOffset() ? rules.getOffset(java.time.Instant.EPOCH)
+        : rules.getOffset(java.time.Instant.ofEpochMilli(epochMillis))).getTotalSeconds();
+    long localSecond = Math.floorDiv(epochMillis, 1000L) + offset;
+    long epochDay = Math.floorDiv(localSecond, 86_400L);
+    int minuteOfDay = (int) (Math.floorMod(localSecond, 86_400L) / 60);
+    // 1970-01-01 was a Thursday
+    return covers(DAYS[(int) Math.floorMod(epochDay + 3, 7L)], minuteOfDay);
   }
+
+  private static final DayOfWeek[] DAYS = DayOfWeek.values();
 
   /** Returns whether the window covers the given minute of the given local day of the week. */
   public boolean covers(DayOfWeek day, int minuteOfDay) {

@@ -49,6 +49,44 @@ public final class Attr {
     return path;
   }
 
+  /**
+   * Returns whether the value comes from the request alone (args, context, resource id, type or
+   * property) rather than from the policy (agent, tool).
+   */
+  public boolean fromRequest() {
+    return root == ARGS || root == CONTEXT || root == RESOURCE;
+  }
+
+  /** Returns whether this is {@code resource.type}. */
+  public boolean isResourceType() {
+    return root == RESOURCE && fields.length == 1 && fields[0].equals("type");
+  }
+
+  /** Returns whether this is {@code resource.id}. */
+  public boolean isResourceId() {
+    return root == RESOURCE && fields.length == 1 && fields[0].equals("id");
+  }
+
+  /** Returns the value of a {@link #fromRequest} attribute in {@code r}, or {@link #MISSING}. */
+  public Object resolve(Request r) {
+    switch (root) {
+      case ARGS:
+        return walk(r.args(), 0);
+      case CONTEXT:
+        return walk(r.context(), 0);
+      case RESOURCE:
+        if (fields.length == 1 && fields[0].equals("id")) {
+          return r.resource() == null ? MISSING : r.resource();
+        }
+        if (fields.length == 1 && fields[0].equals("type")) {
+          return r.resourceType() == null ? MISSING : r.resourceType();
+        }
+        return walk(r.resourceProperties(), 0);
+      default:
+        throw new IllegalStateException(path + " does not come from the request");
+    }
+  }
+
   /** Returns the attribute's value in the call, or {@link #MISSING}. */
   public Object resolve(Call call) {
     Request r = call.request;

@@ -222,7 +222,8 @@ public final class ConstraintParser {
     return b.toString();
   }
 
-  static String formatLiteral(Object v) {
+  /** Returns a literal as it would be written in a policy document. */
+  public static String formatLiteral(Object v) {
     if (v instanceof Double) {
       double d = (Double) v;
       return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);

@@ -61,12 +61,14 @@ public final class Engine {
   private final ConcurrentHashMap<String, ApprovalEntry> approvals = new ConcurrentHashMap<>();
   private final AtomicLong revision = new AtomicLong();
   private final AtomicLong decisions = new AtomicLong();
-  private final String idPrefix;
+  private final String idPrefixDash;
+  private volatile Attr[] runtimeAttrs = new Attr[0];
+  private volatile Instant lastInstant = Instant.EPOCH;
 
   public Engine(Policy policy, Clock clock) {
     this.clock = clock;
-    this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
-        .substring(0, 10);
+    this.idPrefixDash = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+        .substring(0, 10) + "-";
     synchronized (lock) {
       this.snapshot = buildSnapshot(policy, Map.of(), "policy");
     }
@@ -88,7 +90,14 @@ public final class Engine {
 
   /** Returns the decision for {@code r}; never throws for a bad request or evaluation error. */
   public Decision decide(Request r) {
-    long now = clock.millis();
+    return decide(r, clock.millis());
+  }
+
+  /**
+   * Returns the decision for {@code r} at {@code now} (epoch millis, read once by the caller from
+   * this engine's clock); used by the decision cache so a call reads the clock once.
+   */
+  public Decision decide(Request r, long now) {
     Snapshot s = snapshot;
     try {
       return evaluate(r, s, now);
@@ -242,7 +251,7 @@ public final class Engine {
           List.of(reason(ReasonCode.APPROVAL_INVALID, "approval '" + approval.approval.id() + "' has been used up")),
           List.of(), matched, chainOf(matched, s), null);
     }
-    List<Reason> reasons = approval == null ? List.of(matched.allowReason())
+    List<Reason> reasons = approval == null ? matched.allowReasons()
         : List.of(matched.allowReason(), reason(ReasonCode.APPROVAL_ACCEPTED, "approval '" + approval.approval.id()
             + "' by " + approval.approval.approver() + " (" + approval.approval.role() + ") accepted"));
     List<Obligation> obligations = credentialObligation(matched, s, now);
@@ -493,9 +502,48 @@ public final class Engine {
     String subject = r == null ? null : r.subject();
     Agent a = subject == null ? null : s.agents.get(subject);
     String agent = a == null ? null : (a.partOf() != null ? a.partOf() : a.id());
-    return new Decision(idPrefix + "-" + Long.toHexString(decisions.incrementAndGet()), outcome, reasons,
+    return new Decision(nextDecisionId(), outcome, reasons,
         obligations, subject, agent, g == null ? null : g.id, chain, approvalId,
-        s.policy.version(), revision.get(), Instant.ofEpochMilli(now));
+        s.policy.version(), revision.get(), instant(now));
+  }
+
+  /** Returns {@code now} as an Instant, reusing the last one made when the millisecond is the same. */
+  public Instant instant(long now) {
+    Instant i = lastInstant;
+    if (i.toEpochMilli() != now) {
+      i = Instant.ofEpochMilli(now);
+      lastInstant = i;
+    }
+    return i;
+  }
+
+  /** Returns a new decision id, unique within this engine (random hex prefix, then a decimal counter). */
+  public String nextDecisionId() {
+    // each thread takes a block of counter values, so concurrent callers do not contend on one
+    // atomic; ids stay unique, not ordered across threads
+    long[] block = idBlocks.get();
+    if (block[0] == block[1]) {
+      block[0] = decisions.getAndAdd(ID_BLOCK) + 1;
+      block[1] = block[0] + ID_BLOCK;
+    }
+    // one concatenation of a String and a long: a single byte[] and String, no intermediate text
+    return idPrefixDash + block[0]++;
+  }
+
+  private static final int ID_BLOCK = 1024;
+  private final ThreadLocal<long[]> idBlocks = ThreadLocal.withInitial(() -> new long[2]);
+
+  /** Returns the runtime-issued grants held by {@code holder} (revoked ones included); do not modify. */
+  public GrantNode[] runtimeGrantsHeldBy(String holder) {
+    return runtimeByHolder.getOrDefault(holder, NO_GRANTS);
+  }
+
+  /**
+   * Returns the attributes (deduplicated by path) that constraints of runtime-issued grants read;
+   * replaced, before the revision moves, by every issue that adds a path. Do not modify.
+   */
+  public Attr[] runtimeAttributes() {
+    return runtimeAttrs;
   }
 
   private static Reason reason(ReasonCode code, String message) {
@@ -695,8 +743,38 @@ public final class Engine {
         n[arr.length] = node;
         return n;
       });
+      addRuntimeAttributes(node);
       revision.incrementAndGet();
       return stored;
+    }
+  }
+
+  private void addRuntimeAttributes(GrantNode node) {
+    Attr[] cur = runtimeAttrs;
+    List<Attr> added = null;
+    next:
+    for (Condition c : node.constraints) {
+      for (Attr a : cur) {
+        if (a.path().equals(c.attr().path())) {
+          continue next;
+        }
+      }
+      if (added == null) {
+        added = new ArrayList<>();
+      }
+      for (Attr a : added) {
+        if (a.path().equals(c.attr().path())) {
+          continue next;
+        }
+      }
+      added.add(c.attr());
+    }
+    if (added != null) {
+      Attr[] n = Arrays.copyOf(cur, cur.length + added.size());
+      for (int i = 0; i < added.size(); i++) {
+        n[cur.length + i] = added.get(i);
+      }
+      runtimeAttrs = n;
     }
   }
 

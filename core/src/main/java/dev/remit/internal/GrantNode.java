@@ -25,6 +25,7 @@ public final class GrantNode {
   public final boolean fromDocument;
   private volatile boolean revoked;
   private final dev.remit.Reason allowReason;
+  private final java.util.List<dev.remit.Reason> allowReasons;
   private volatile Object[] chainCache;
 
   public GrantNode(Grant g, String principal, String issuedBy, AtomicLong used, boolean fromDocument) {
@@ -45,6 +46,12 @@ public final class GrantNode {
     this.allowReason = new dev.remit.Reason(dev.remit.ReasonCode.GRANT_MATCHED, "covered by grant '" + id
         + "' held by '" + holder + "'" + (g.task() == null ? "" : " for task '" + g.task() + "'")
         + " on behalf of '" + principal + "'");
+    this.allowReasons = java.util.List.of(allowReason);
+  }
+
+  /** Returns the ALLOW reason alone in a list (built once, so an ALLOW allocates no list). */
+  public java.util.List<dev.remit.Reason> allowReasons() {
+    return allowReasons;
   }
 
   /** Returns the ALLOW reason for this grant (built once). */

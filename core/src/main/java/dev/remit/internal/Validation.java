@@ -195,6 +195,60 @@ public final class Validation {
     return null;
   }
 
+  /**
+   * Adds a problem at the exact list entry for every tool pattern or operation in {@code scopes}
+   * that the catalog does not have; returns whether there was none.
+   */
+  private static boolean catalogProblems(List<Scope> scopes, Collection<Tool> tools, String src,
+      String base, List<Problem> out) {
+    boolean ok = true;
+    for (int j = 0; j < scopes.size(); j++) {
+      ok &= scopeCatalogProblems(scopes.get(j), tools, src, base + "[" + j + "]", out);
+    }
+    return ok;
+  }
+
+  private static boolean scopeCatalogProblems(Scope sc, Collection<Tool> tools, String src, String at,
+      List<Problem> out) {
+    List<String> names = new ArrayList<>();
+    tools.forEach(x -> names.add(x.name()));
+    List<Tool> matched = new ArrayList<>();
+    boolean ok = true;
+    for (int k = 0; k < sc.tools().size(); k++) {
+      String t = sc.tools().get(k);
+      Glob g = Glob.compile(t);
+      boolean any = false;
+      for (Tool tool : tools) {
+        if (g.matches(tool.name())) {
+          matched.add(tool);
+          any = true;
+        }
+      }
+      if (!any) {
+        ok = false;
+        out.add(new Problem(src, at + ".tools[" + k + "]", (t.indexOf('*') < 0 ? "tool '" : "tool pattern '")
+            + t + "' " + (t.indexOf('*') < 0 ? "is not in the catalog" : "matches no tool in the catalog"),
+            hint(t, names)));
+      }
+    }
+    if (!ok) {
+      return false;
+    }
+    for (int k = 0; k < sc.operations().size(); k++) {
+      String op = sc.operations().get(k);
+      if (op.equals("*") || matched.stream().anyMatch(t -> t.operations().containsKey(op))) {
+        continue;
+      }
+      Set<String> ops = new java.util.TreeSet<>();
+      matched.forEach(t -> ops.addAll(t.operations().keySet()));
+      String near = hint(op, ops);
+      out.add(new Problem(src, at + ".operations[" + k + "]", "operation '" + op + "' is not an operation of "
+          + String.join(", ", sc.tools()), near != null ? near : "they have " + String.join(", ", ops)));
+      ok = false;
+    }
+    return ok;
+  }
+
   /** Returns every cross-reference problem of a policy, in document order. */
   public static List<Problem> validate(Policy p) {
     String src = p.source();
@@ -232,12 +286,7 @@ public final class Validation {
       if (agents.containsKey(pr.id())) {
         out.add(new Problem(src, "principals[" + i + "].id", "'" + pr.id() + "' is also an agent id", null));
       }
-      for (int j = 0; j < pr.entitlements().size(); j++) {
-        String why = scopeCatalogProblem(pr.entitlements().get(j), p.tools());
-        if (why != null) {
-          out.add(new Problem(src, "principals[" + i + "].entitlements[" + j + "]", why, null));
-        }
-      }
+      catalogProblems(pr.entitlements(), p.tools(), src, "principals[" + i + "].entitlements", out);
     }
     Set<String> toolNames = new HashSet<>();
     for (int i = 0; i < p.tools().size(); i++) {
@@ -252,11 +301,9 @@ public final class Validation {
         out.add(new Problem(src, "rules[" + i + "].id", "duplicate rule id '" + r.id() + "'", null));
       }
       if (!r.tools().isEmpty()) {
-        String why = scopeCatalogProblem(new Scope(r.tools(),
-            r.operations().isEmpty() ? List.of("*") : r.operations(), List.of("**")), p.tools());
-        if (why != null) {
-          out.add(new Problem(src, "rules[" + i + "]", why, null));
-        }
+        scopeCatalogProblems(new Scope(r.tools(),
+            r.operations().isEmpty() ? List.of("*") : r.operations(), List.of("**")), p.tools(), src,
+            "rules[" + i + "]", out);
       }
     }
     Map<String, Grant> grants = new HashMap<>();
@@ -275,16 +322,15 @@ public final class Validation {
         out.add(new Problem(src, at + ".holder", "agent '" + g.holder() + "' is not defined",
             hint(g.holder(), agents.keySet())));
       }
-      String why = catalogProblem(g.scopes(), p.tools());
-      if (why != null) {
-        out.add(new Problem(src, at + ".scopes", why, null));
-      }
+      boolean inCatalog = catalogProblems(g.scopes(), p.tools(), src, at + ".scopes", out);
+      String why;
       if (g.parent() == null) {
         Principal pr = principals.get(g.principal());
         if (pr == null) {
           out.add(new Problem(src, at + ".principal", "principal '" + g.principal() + "' is not defined",
               hint(g.principal(), principals.keySet())));
-        } else {
+        } else if (inCatalog) {
+          // with unknown tools or operations, containment would only echo the problems above
           why = CompiledScope.containment(g.scopes(), pr.entitlements(), "the entitlements of principal '" + pr.id() + "'");
           if (why != null) {
             out.add(new Problem(src, at + ".scopes", why, null));
@@ -328,7 +374,7 @@ public final class Validation {
             + "', not '" + g.principal() + "'", "leave principal out of sub-grants"));
       }
       long start = g.notBefore() == null ? Long.MIN_VALUE : g.notBefore().toEpochMilli();
-      why = narrowing(g, parent, start);
+      why = inCatalog ? narrowing(g, parent, start) : null;
       if (why != null) {
         out.add(new Problem(src, at, "sub-grant '" + g.id() + "' exceeds its parent: " + why, null));
       }
