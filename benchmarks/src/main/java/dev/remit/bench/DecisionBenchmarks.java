@@ -64,6 +64,14 @@ public class DecisionBenchmarks {
       caffeine.put(k, d);
       map.put(k, d);
     }
+    long hitsBefore = cached.cacheStats().hits();
+    for (Request r : requests) {
+      cached.authorize(r);
+    }
+    if (cached.cacheStats().enabled() && cached.cacheStats().hits() - hitsBefore != N) {
+      throw new IllegalStateException("the warm cache does not serve every scenario request: "
+          + cached.cacheStats());
+    }
   }
 
   static Request[] requests(int n, long seed) {
