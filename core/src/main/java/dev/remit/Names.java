@@ -55,17 +55,7 @@ final class Names {
     return List.copyOf(ops);
   }
 
-  /** Returns {@code s} with non-printable and non-ASCII characters escaped, for messages. */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        b.append(String.format("\\u%04X", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return Text.printable(s);
   }
 }

@@ -442,6 +442,30 @@ class DecisionCacheTest {
   }
 
   @Test
+  void aRequestWhoseValuesThrowIsDeniedNotThrown() {
+    Map<String, Object> hostile = new java.util.AbstractMap<>() {
+      @Override
+      public Set<Map.Entry<String, Object>> entrySet() {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public Object get(Object key) {
+        throw new IllegalStateException("boom");
+      }
+    };
+    Remit remit = cached(Policy.builder().version("v").principal(Principal.human("alice", List.of(Scope.all("crm", "crm/**"))))
+        .agent(Agent.of("orch", "alice", "p", "prod")).tool(Tool.of("crm", "read", RiskClass.READ))
+        .grant(Grant.builder("g").principal("alice").holder("orch").allow("crm", List.of("read"), "crm/**")
+            .constraint("args.filter.owner == alice").expiresAt(T0.plusSeconds(60)).build()).build());
+    Request r = Request.of("orch", "crm", "read").resource("crm/x").arg("filter", hostile).build();
+    Decision d = remit.authorize(r);
+    assertThat(d.outcome()).isEqualTo(Outcome.DENY);
+    assertThat(d.codes()).containsExactly(ReasonCode.EVALUATION_ERROR);
+    assertThat(remit.cacheStats().bypassed()).isEqualTo(1);
+  }
+
+  @Test
   void anApprovalIsUsedOnceAndRequestsPresentingOneBypassTheCache() {
     Remit remit = cached(CacheFixture.policy());
     Request r = transfer("worker", "acct/ops/1", 1500);

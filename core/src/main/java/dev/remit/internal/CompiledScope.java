@@ -40,7 +40,8 @@ public final class CompiledScope {
     return false;
   }
 
-  private static boolean anyMatch(Glob[] globs, String name) {
+  /** Returns whether any of the globs matches {@code name}. */
+  static boolean anyMatch(Glob[] globs, String name) {
     for (Glob g : globs) {
       if (g.matches(name)) {
         return true;

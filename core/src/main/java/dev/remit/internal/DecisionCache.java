@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe; the lookup does not allocate (a per-thread probe key).
  */
 public final class DecisionCache {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.remit.cache");
   private static final GrantNode[] NONE = new GrantNode[0];
   private static final ZoneId[] NO_ZONES = new ZoneId[0];
 
@@ -78,14 +79,25 @@ public final class DecisionCache {
       bypassed.increment();
       return engine.decide(r, now);
     }
-    Plan p = plan();
+    Plan p;
     Key probe = probes.get();
-    if (!probe.fill(r, p)) {
+    Entry e;
+    try {
+      p = plan();
+      if (!probe.fill(r, p)) {
+        probe.clear();
+        bypassed.increment();
+        return engine.decide(r, now);
+      }
+      e = cache.getIfPresent(probe);
+    } catch (RuntimeException ex) {
+      // e.g. a caller's nested map that throws on get: the engine fails closed on it, and the
+      // cache must not throw where the engine would not
+      LOG.debug("request not keyable; evaluating without the cache", ex);
       probe.clear();
       bypassed.increment();
       return engine.decide(r, now);
     }
-    Entry e = cache.getIfPresent(probe);
     if (e != null) {
       if (e.revision == rev && now >= e.validFrom && now < e.validUntil && e.tryCharge()) {
         probe.clear();
@@ -102,17 +114,26 @@ public final class DecisionCache {
     try {
       d = engine.decide(r, now);
       if (engine.revision() == rev) {
-        Entry n = entryFor(d, r, now, rev, p);
-        if (n != null) {
-          cache.put(probe.freeze(), n);
-        } else if (e != null) {
-          cache.asMap().remove(probe, e); // e.g. its budget ran out: do not keep probing a dead entry
-        }
+        store(d, r, now, rev, p, probe, e);
       }
     } finally {
       probe.clear();
     }
     return d;
+  }
+
+  private void store(Decision d, Request r, long now, long rev, Plan p, Key probe, Entry old) {
+    try {
+      Entry n = entryFor(d, r, now, rev, p);
+      if (n != null) {
+        cache.put(probe.freeze(), n);
+      } else if (old != null) {
+        cache.asMap().remove(probe, old); // e.g. its budget ran out: do not keep probing a dead entry
+      }
+    } catch (RuntimeException ex) {
+      // not caching is always safe; the decision itself is already made
+      LOG.warn("could not cache a decision", ex);
+    }
   }
 
   /** Returns the statistics so far. */

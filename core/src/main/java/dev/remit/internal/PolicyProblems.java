@@ -46,15 +46,6 @@ final class PolicyProblems {
 
   /** Returns {@code s} with characters outside printable ASCII escaped, for messages. */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        b.append(String.format("\\u%04X", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return Text.printable(s);
   }
 }

@@ -40,13 +40,13 @@ public final class RuleNode {
       return DOES_NOT_APPLY;
     }
     String tool = call.request.tool();
-    if (tools.length > 0 && !any(tools, tool)) {
+    if (tools.length > 0 && !CompiledScope.anyMatch(tools, tool)) {
       return DOES_NOT_APPLY;
     }
     if (operations.length > 0 && !hasOp(call.request.operation())) {
       return DOES_NOT_APPLY;
     }
-    if (resources.length > 0 && !any(resources, call.request.resource())) {
+    if (resources.length > 0 && !CompiledScope.anyMatch(resources, call.request.resource())) {
       return DOES_NOT_APPLY;
     }
     if (rule.during() != null && !rule.during().contains(call.now)) {
@@ -73,15 +73,6 @@ public final class RuleNode {
   private boolean hasOp(String op) {
     for (String o : operations) {
       if (o.equals(op) || o.equals("*")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean any(Glob[] globs, String s) {
-    for (Glob g : globs) {
-      if (g.matches(s)) {
         return true;
       }
     }

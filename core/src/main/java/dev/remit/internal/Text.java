@@ -146,6 +146,20 @@ public final class Text {
     return "contains " + what + String.format(" (U+%04X) at index %d", cp, i);
   }
 
+  /** Returns {@code s} with characters outside printable ASCII escaped as \\uXXXX, for messages. */
+  public static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        b.append(String.format("\\u%04X", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
   static boolean isLetter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
