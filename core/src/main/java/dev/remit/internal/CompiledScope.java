@@ -13,7 +13,7 @@ public final class CompiledScope {
 
   public CompiledScope(Scope s) {
     this.source = s;
-    this.tools = s.tools().stream().map(Glob::compile).toArray(Glob[]::new);
+    this.tools = s.tools().stream().map(Interner::glob).toArray(Glob[]::new);
     this.anyOperation = s.operations().contains("*");
     this.operations = s.operations().toArray(new String[0]);
     this.resources = s.resources().stream().map(Glob::compile).toArray(Glob[]::new);

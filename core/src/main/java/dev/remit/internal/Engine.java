@@ -500,7 +500,7 @@ public final class Engine {
     Snapshot s = snapshot;
     for (DelegationChain.Hop h : d.chain().hops()) {
       GrantNode g = find(s, h.grant());
-      if (g != null && g.used.get() > 0) {
+      if (g != null && g.used != null && g.used.get() > 0) {
         g.refund();
       }
     }

@@ -1,7 +1,5 @@
 package dev.remit.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A compiled name pattern. {@code *} matches any run of characters other than {@code /} (within
@@ -17,30 +15,46 @@ public final class Glob {
   private final String source;
   private final boolean literal;
   private final boolean anything;
-  private final String[] segments;
+  /**
+   * Segment {@code i} is {@code source[starts[i], starts[i + 1] - 1)}; offsets rather than
+   * substrings keep a compiled pattern small (a million grants hold a million of them). Bit
+   * {@code i} of {@code globstar} / {@code star} says segment i is {@code **} / holds a {@code *};
+   * null for a literal pattern, which is matched by equality.
+   */
+  private final int[] starts;
   private final boolean[] globstar;
-  private final boolean[] hasStar;
+  private final boolean[] star;
 
   private Glob(String source) {
     this.source = source;
     this.literal = source.indexOf('*') < 0;
     this.anything = source.equals("**");
-    List<String> segs = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= source.length(); i++) {
-      if (i == source.length() || source.charAt(i) == '/') {
-        segs.add(source.substring(start, i));
-        start = i + 1;
-      }
+    if (literal || anything) {
+      starts = null;
+      globstar = null;
+      star = null;
+      return;
     }
     // "s3://bucket/k" splits into "s3:", "", "bucket", "k": the empty segment of a scheme
     // prefix matches only itself (or a '**'), like every other segment
-    this.segments = segs.toArray(new String[0]);
-    this.globstar = new boolean[segments.length];
-    this.hasStar = new boolean[segments.length];
-    for (int i = 0; i < segments.length; i++) {
-      globstar[i] = segments[i].equals("**");
-      hasStar[i] = segments[i].indexOf('*') >= 0;
+    int k = 1;
+    for (int i = 0; i < source.length(); i++) {
+      if (source.charAt(i) == '/') {
+        k++;
+      }
+    }
+    starts = new int[k + 1];
+    globstar = new boolean[k];
+    star = new boolean[k];
+    int seg = 0;
+    for (int i = 0; i <= source.length(); i++) {
+      if (i == source.length() || source.charAt(i) == '/') {
+        starts[seg + 1] = i + 1;
+        int from = starts[seg];
+        globstar[seg] = i - from == 2 && source.charAt(from) == '*' && source.charAt(from + 1) == '*';
+        star[seg] = source.substring(from, i).indexOf('*') >= 0;
+        seg++;
+      }
     }
   }
 
@@ -72,7 +86,7 @@ public final class Glob {
       return true;
     }
     int n = name.length();
-    int k = segments.length;
+    int k = globstar.length;
     int pi = 0;
     int si = 0;
     int starPi = -1;
@@ -84,7 +98,7 @@ public final class Glob {
         pi++;
         si = end + 1;
         starSi = si;
-      } else if (pi < k && segmentMatches(segments[pi], hasStar[pi], name, si, end)) {
+      } else if (pi < k && segmentMatches(pi, name, si, end)) {
         pi++;
         si = end + 1;
       } else if (starPi >= 0 && starSi <= n) {
@@ -103,21 +117,24 @@ public final class Glob {
     return i < 0 ? s.length() : i;
   }
 
-  /** Matches one pattern segment (no '/', may hold '*') against name[from, to). */
-  private static boolean segmentMatches(String p, boolean star, String s, int from, int to) {
-    if (!star) {
-      return p.length() == to - from && s.regionMatches(from, p, 0, p.length());
+  /** Matches pattern segment {@code seg} (no '/', may hold '*') against name[from, to). */
+  private boolean segmentMatches(int seg, String s, int from, int to) {
+    String p = source;
+    int pStart = starts[seg];
+    int pEnd = starts[seg + 1] - 1;
+    if (!star[seg]) {
+      int len = pEnd - pStart;
+      return len == to - from && s.regionMatches(from, p, pStart, len);
     }
-    int pi = 0;
+    int pi = pStart;
     int si = from;
-    int pLen = p.length();
     int starP = -1;
     int starS = -1;
     while (si < to) {
-      if (pi < pLen && p.charAt(pi) == '*') {
+      if (pi < pEnd && p.charAt(pi) == '*') {
         starP = pi++;
         starS = si;
-      } else if (pi < pLen && p.charAt(pi) == s.charAt(si)) {
+      } else if (pi < pEnd && p.charAt(pi) == s.charAt(si)) {
         pi++;
         si++;
       } else if (starP >= 0) {
@@ -127,10 +144,10 @@ public final class Glob {
         return false;
       }
     }
-    while (pi < pLen && p.charAt(pi) == '*') {
+    while (pi < pEnd && p.charAt(pi) == '*') {
       pi++;
     }
-    return pi == pLen;
+    return pi == pEnd;
   }
 
   private static final int STAR = 1;

@@ -20,12 +20,15 @@ public final class GrantNode {
   public final long expiresAt;
   public final TimeWindow window;
   public final long maxCalls;
-  /** Calls charged so far; the same counter object survives policy swaps for the same grant id. */
+  /**
+   * Calls charged so far, or null for an unlimited grant (which counts nothing); the same counter
+   * object survives policy swaps for the same grant id.
+   */
   public final AtomicLong used;
   public final boolean fromDocument;
   private volatile boolean revoked;
-  private final dev.remit.Reason allowReason;
-  private final java.util.List<dev.remit.Reason> allowReasons;
+  /** Built on the grant's first ALLOW: most grants held at any moment are never used. */
+  private volatile java.util.List<dev.remit.Reason> allowReasons;
   private volatile Object[] chainCache;
 
   public GrantNode(Grant g, String principal, String issuedBy, AtomicLong used, boolean fromDocument) {
@@ -36,27 +39,34 @@ public final class GrantNode {
     this.principal = principal;
     this.issuedBy = issuedBy;
     this.scopes = CompiledScope.compile(g.scopes());
-    this.constraints = g.constraints().stream().map(Condition::new).toArray(Condition[]::new);
+    this.constraints = g.constraints().isEmpty() ? NO_CONDITIONS
+        : g.constraints().stream().map(Interner::condition).toArray(Condition[]::new);
     this.notBefore = g.notBefore() == null ? Long.MIN_VALUE : g.notBefore().toEpochMilli();
     this.expiresAt = g.expiresAt().toEpochMilli();
     this.window = g.window();
     this.maxCalls = g.maxCalls();
-    this.used = used == null ? new AtomicLong() : used;
+    this.used = maxCalls == Grant.UNLIMITED ? null : used == null ? new AtomicLong() : used;
     this.fromDocument = fromDocument;
-    this.allowReason = new dev.remit.Reason(dev.remit.ReasonCode.GRANT_MATCHED, "covered by grant '" + id
-        + "' held by '" + holder + "'" + (g.task() == null ? "" : " for task '" + g.task() + "'")
-        + " on behalf of '" + principal + "'");
-    this.allowReasons = java.util.List.of(allowReason);
   }
+
+  private static final Condition[] NO_CONDITIONS = new Condition[0];
 
   /** Returns the ALLOW reason alone in a list (built once, so an ALLOW allocates no list). */
   public java.util.List<dev.remit.Reason> allowReasons() {
-    return allowReasons;
+    java.util.List<dev.remit.Reason> r = allowReasons;
+    if (r == null) {
+      // a benign race: two threads may build equal lists; either is fine
+      r = java.util.List.of(new dev.remit.Reason(dev.remit.ReasonCode.GRANT_MATCHED, "covered by grant '" + id
+          + "' held by '" + holder + "'" + (grant.task() == null ? "" : " for task '" + grant.task() + "'")
+          + " on behalf of '" + principal + "'"));
+      allowReasons = r;
+    }
+    return r;
   }
 
   /** Returns the ALLOW reason for this grant (built once). */
   public dev.remit.Reason allowReason() {
-    return allowReason;
+    return allowReasons().get(0);
   }
 
   /** Returns the chain computed for snapshot {@code s}, or null. */
@@ -79,12 +89,12 @@ public final class GrantNode {
 
   /** Returns the calls left, or Long.MAX_VALUE when unlimited. */
   public long remaining() {
-    return maxCalls == Grant.UNLIMITED ? Long.MAX_VALUE : Math.max(0, maxCalls - used.get());
+    return used == null ? Long.MAX_VALUE : Math.max(0, maxCalls - used.get());
   }
 
   /** Charges one call if budget remains; returns whether it did. */
   boolean tryCharge() {
-    if (maxCalls == Grant.UNLIMITED) {
+    if (used == null) {
       return true;
     }
     while (true) {
@@ -99,7 +109,7 @@ public final class GrantNode {
   }
 
   void refund() {
-    if (maxCalls != Grant.UNLIMITED) {
+    if (used != null) {
       used.decrementAndGet();
     }
   }
