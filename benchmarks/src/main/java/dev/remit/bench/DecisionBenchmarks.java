@@ -7,7 +7,9 @@ import dev.remit.Remit;
 import dev.remit.Request;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import dev.remit.AuditTrail;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -41,6 +43,8 @@ public class DecisionBenchmarks {
 
   Request[] requests;
   Remit cached;
+  Remit cachedAudited;
+  AuditTrail trail;
   Remit uncached;
   Cache<FloorKey, Decision> caffeine;
   ConcurrentHashMap<FloorKey, Decision> map;
@@ -52,6 +56,10 @@ public class DecisionBenchmarks {
     requests = requests(N, 42);
     cached = Scenario.remit(true);
     uncached = Scenario.remit(false);
+    // what auditing costs the caller: capture + hand-off to the queue; the writer thread digests
+    // and hands records to a sink that discards them; DROP so a full queue never blocks the caller
+    trail = AuditTrail.builder().sink(record -> { }).whenFull(AuditTrail.QueuePolicy.DROP).build();
+    cachedAudited = Remit.builder().policy(Scenario.policy()).clock(Scenario.clock()).audit(trail).build();
     caffeine = Caffeine.newBuilder().maximumSize(Remit.DEFAULT_CACHE_SIZE).build();
     map = new ConcurrentHashMap<>();
     probe = new FloorKey(KEY_ARGS.length);
@@ -64,9 +72,17 @@ public class DecisionBenchmarks {
       caffeine.put(k, d);
       map.put(k, d);
     }
+    for (Request r : requests) {
+      cachedAudited.authorize(r);
+    }
     long hitsBefore = cached.cacheStats().hits();
+    long auditedHitsBefore = cachedAudited.cacheStats().hits();
     for (Request r : requests) {
       cached.authorize(r);
+      cachedAudited.authorize(r);
+    }
+    if (cachedAudited.cacheStats().hits() - auditedHitsBefore != N) {
+      throw new IllegalStateException("the audited warm cache does not serve every request");
     }
     if (cached.cacheStats().enabled() && cached.cacheStats().hits() - hitsBefore != N) {
       throw new IllegalStateException("the warm cache does not serve every scenario request: "
@@ -87,6 +103,17 @@ public class DecisionBenchmarks {
   @Benchmark
   public Decision cachedHit() {
     return cached.authorize(requests[i++ & MASK]);
+  }
+
+  /** cachedHit with an audit trail attached: the difference is what auditing costs the caller. */
+  @Benchmark
+  public Decision cachedHitAudited() {
+    return cachedAudited.authorize(requests[i++ & MASK]);
+  }
+
+  @TearDown
+  public void tearDown() {
+    trail.close();
   }
 
   /** authorize() with the cache off: the full evaluation of the chain, rules and constraints. */

@@ -122,6 +122,8 @@ public final class Condition {
   }
 
   private static final int NOT_COMPARABLE = Integer.MIN_VALUE;
+  /** Integers up to 2^53 in magnitude convert to double without rounding. */
+  private static final long EXACT_DOUBLE = 1L << 53;
 
   /**
    * Compares a number with a literal: -1, 0, 1, or {@link #NOT_COMPARABLE} for NaN. Longs and
@@ -129,6 +131,14 @@ public final class Condition {
    * 500.0000000000000001 would equal 500); the literal means its decimal text.
    */
   private static int compare(Number v, double literal) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      long l = v.longValue();
+      if (l <= EXACT_DOUBLE && l >= -EXACT_DOUBLE) {
+        // exactly representable: comparing doubles is exact, and allocates nothing
+        double d = l;
+        return d < literal ? -1 : d > literal ? 1 : 0;
+      }
+    }
     if (v instanceof java.math.BigDecimal || v instanceof java.math.BigInteger || v instanceof Long) {
       java.math.BigDecimal b = v instanceof java.math.BigDecimal ? (java.math.BigDecimal) v
           : v instanceof Long ? java.math.BigDecimal.valueOf(v.longValue())

@@ -40,6 +40,8 @@ public final class AuditWriter {
   private final boolean rawIntent;
   private final boolean arguments;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  /** Built once: a drop happens on the caller's thread, which must not build strings. */
+  private final String queueFullMessage;
   private final AtomicInteger size = new AtomicInteger();
   /** Records the writer took from the queue (offered = processed + dropped + queued; may briefly overcount by one batch). */
   private final LongAdder processed = new LongAdder();
@@ -56,6 +58,7 @@ public final class AuditWriter {
       boolean rawIntent, boolean arguments) {
     this.sinks = sinks;
     this.capacity = capacity;
+    this.queueFullMessage = "the audit queue is full (capacity " + capacity + ", policy DROP)";
     this.block = block;
     this.redactor = redactor;
     this.rawIntent = rawIntent;
@@ -101,7 +104,7 @@ public final class AuditWriter {
     if (size.incrementAndGet() > capacity) {
       if (!block) {
         size.decrementAndGet();
-        drop("the audit queue is full (capacity " + capacity + ", policy DROP)");
+        drop(queueFullMessage);
         return;
       }
       // BLOCK: wait for room without spinning hot; the writer frees a slot per record
