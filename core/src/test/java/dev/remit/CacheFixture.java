@@ -11,49 +11,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A small delegation policy and a settable clock shared by the decision cache tests. */
+/** A small delegation policy shared by the decision cache tests (the clock is {@link MutableClock}). */
 final class CacheFixture {
   /** Monday 2026-11-23 12:00:00 UTC. */
   static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
 
   private CacheFixture() {}
-
-  /** A clock that only moves when told to; safe to read from many threads. */
-  static final class MutableClock extends Clock {
-    private final AtomicLong millis;
-
-    MutableClock(Instant start) {
-      this.millis = new AtomicLong(start.toEpochMilli());
-    }
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    void set(Instant t) {
-      millis.set(t.toEpochMilli());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
 
   static Policy.Builder base() {
     return Policy.builder()

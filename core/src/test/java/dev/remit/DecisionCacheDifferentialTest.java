@@ -3,7 +3,6 @@ package dev.remit;
 import static dev.remit.CacheFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.remit.CacheFixture.MutableClock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;

@@ -5,7 +5,6 @@ import static dev.remit.CacheFixture.read;
 import static dev.remit.CacheFixture.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.remit.CacheFixture.MutableClock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;

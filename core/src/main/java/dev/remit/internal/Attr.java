@@ -89,21 +89,12 @@ public final class Attr {
 
   /** Returns the attribute's value in the call, or {@link #MISSING}. */
   public Object resolve(Call call) {
-    Request r = call.request;
     Object v;
     switch (root) {
       case ARGS:
-        return walk(r.args(), 0);
       case CONTEXT:
-        return walk(r.context(), 0);
       case RESOURCE:
-        if (fields.length == 1 && fields[0].equals("id")) {
-          return r.resource() == null ? MISSING : r.resource();
-        }
-        if (fields.length == 1 && fields[0].equals("type")) {
-          return r.resourceType() == null ? MISSING : r.resourceType();
-        }
-        return walk(r.resourceProperties(), 0);
+        return resolve(call.request);
       case AGENT:
         v = fields.length == 1 ? agentField(call.agent, fields[0]) : null;
         return v == null ? MISSING : v;
