@@ -33,6 +33,17 @@ class ReadmeTest {
   }
 
   @Test
+  void theReadmePolicyExampleLoads() throws IOException {
+    String md = Files.readString(README);
+    int at = md.indexOf("```yaml\n");
+    assertThat(at).as("README has a YAML policy example").isNotNegative();
+    String yaml = md.substring(at + 8, md.indexOf("```", at + 8));
+    Policy p = Policy.parse(yaml, "README.md");
+    assertThat(p.version()).isEqualTo("travel-2026-11");
+    assertThat(p.grants()).extracting(Grant::id).containsExactly("g-trip");
+  }
+
+  @Test
   void everyReasonCodeIsInTheReadmeTableAndTheReference() throws IOException {
     String md = Files.readString(README);
     String ref = Files.readString(Path.of("..", "docs", "reason-codes.md"));
