@@ -156,7 +156,7 @@ public final class Text {
     return "contains " + what + String.format(" (U+%04X) at index %d", cp, i);
   }
 
-  /** Returns {@code s} with characters outside printable ASCII escaped as \\uXXXX, for messages. */
+  /** Returns {@code s} with characters outside printable ASCII escaped as a backslash-u escape of four hex digits, for messages. */
   public static String printable(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
