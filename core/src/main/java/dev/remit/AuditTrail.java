@@ -190,10 +190,13 @@ public final class AuditTrail implements AutoCloseable {
       return this;
     }
 
-    /** Sets the queue capacity (default {@value #DEFAULT_QUEUE_CAPACITY}). */
+    /**
+     * Sets the queue capacity in records, 1 to 2^30 (default {@value #DEFAULT_QUEUE_CAPACITY}).
+     * The queue's array is allocated up front, rounded up to a power of two.
+     */
     public Builder queueCapacity(int capacity) {
-      if (capacity <= 0) {
-        throw new IllegalArgumentException("queue capacity must be positive, was " + capacity);
+      if (capacity <= 0 || capacity > (1 << 30)) {
+        throw new IllegalArgumentException("queue capacity must be between 1 and 2^30, was " + capacity);
       }
       this.capacity = capacity;
       return this;

@@ -46,11 +46,15 @@ public final class Remit implements AutoCloseable {
   /** The decorator in front of the engine, or null when the cache is off. */
   private final DecisionCache cache;
   private final AuditTrail audit;
+  private final DecisionCache.Observer auditObserver;
 
   private Remit(Builder b) {
     this.engine = new Engine(b.policy, b.clock);
     this.cache = b.cacheSize > 0 ? new DecisionCache(engine, b.cacheSize) : null;
     this.audit = b.audit;
+    AuditTrail a = b.audit;
+    this.auditObserver = a == null ? null
+        : (request, decision, start, cached) -> a.decided(request, decision, System.nanoTime() - start, cached);
   }
 
   /** Returns a builder. */
@@ -70,9 +74,11 @@ public final class Remit implements AutoCloseable {
       return c == null ? engine.decide(request) : c.decide(request);
     }
     long start = System.nanoTime();
-    boolean[] hit = c == null ? null : new boolean[1];
-    Decision d = c == null ? engine.decide(request) : c.decide(request, hit);
-    a.decided(request, d, System.nanoTime() - start, hit != null && hit[0]);
+    if (c != null) {
+      return c.decide(request, auditObserver, start);
+    }
+    Decision d = engine.decide(request);
+    a.decided(request, d, System.nanoTime() - start, false);
     return d;
   }
 

@@ -71,21 +71,28 @@ public final class DecisionCache {
 
   /** Returns the decision for {@code r}, from the cache when a usable entry exists. */
   public Decision decide(Request r) {
-    return decide(r, null);
+    return decide(r, null, 0);
+  }
+
+  /** Told of every decision and whether the cache served it (the audit trail records both). */
+  @FunctionalInterface
+  public interface Observer {
+    void decided(Request request, Decision decision, long startNanos, boolean cached);
   }
 
   /**
-   * Like {@link #decide(Request)}; when {@code hit} is not null, sets {@code hit[0]} to whether
-   * the decision was served from the cache (the audit trail records it).
+   * Like {@link #decide(Request)}; when {@code observer} is not null, tells it of the decision,
+   * passing {@code startNanos} through, before returning it. (A callback rather than a returned
+   * flag, so an audited hit allocates nothing to say it was a hit.)
    */
-  public Decision decide(Request r, boolean[] hit) {
+  public Decision decide(Request r, Observer observer, long startNanos) {
     long now = engine.clock().millis();
     // the revision is read before anything evaluation reads, so an entry made from it is stale
     // as soon as any change completes after this point
     long rev = engine.revision();
     if (r == null || r.context().get("approval") != null) {
       bypassed.increment();
-      return engine.decide(r, now);
+      return uncached(r, now, observer, startNanos);
     }
     Plan p;
     Key probe = probes.get();
@@ -95,7 +102,7 @@ public final class DecisionCache {
       if (!probe.fill(r, p)) {
         probe.clear();
         bypassed.increment();
-        return engine.decide(r, now);
+        return uncached(r, now, observer, startNanos);
       }
       e = cache.getIfPresent(probe);
     } catch (Exception ex) {
@@ -104,19 +111,20 @@ public final class DecisionCache {
       LOG.debug("request not keyable; evaluating without the cache", ex);
       probe.clear();
       bypassed.increment();
-      return engine.decide(r, now);
+      return uncached(r, now, observer, startNanos);
     }
     if (e != null) {
       if (e.revision == rev && now >= e.validFrom && now < e.validUntil && e.tryCharge()) {
         probe.clear();
         hits.increment();
-        if (hit != null) {
-          hit[0] = true;
-        }
         Decision t = e.template;
-        return new Decision(engine.nextDecisionId(), t.outcome(), t.reasons(), t.obligations(),
+        Decision d = new Decision(engine.nextDecisionId(), t.outcome(), t.reasons(), t.obligations(),
             t.subject(), t.agent(), t.grant(), t.chain(), null, t.policyVersion(), t.revision(),
             engine.instant(now));
+        if (observer != null) {
+          observer.decided(r, d, startNanos, true);
+        }
+        return d;
       }
       invalidated.increment();
     }
@@ -129,6 +137,17 @@ public final class DecisionCache {
       }
     } finally {
       probe.clear();
+    }
+    if (observer != null) {
+      observer.decided(r, d, startNanos, false);
+    }
+    return d;
+  }
+
+  private Decision uncached(Request r, long now, Observer observer, long startNanos) {
+    Decision d = engine.decide(r, now);
+    if (observer != null) {
+      observer.decided(r, d, startNanos, false);
     }
     return d;
   }

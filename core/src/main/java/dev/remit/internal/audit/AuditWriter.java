@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The queue and writer thread behind {@link dev.remit.AuditTrail}.
  *
- * <p>Producers never signal the writer: an offer is a counter increment plus a lock-free queue
- * insert, so the caller's thread does not pay for waking another thread. The writer polls and,
+ * <p>Producers never signal the writer: an offer is one compare-and-set on a bounded array ring
+ * ({@link RecordRing}), with no allocation beyond the entry itself, so the caller's thread does not
+ * pay for waking another thread. The writer polls and,
  * when idle, parks for a short time that grows up to {@value #MAX_IDLE_PARK_MILLIS} ms; a record
  * therefore reaches the sinks within that time. {@link #flush()} wakes it at once.
  */
@@ -34,16 +34,16 @@ public final class AuditWriter {
   private static final Set<String> OWN_FIELDS = Set.of("intent", "invoker", "traceparent", "task");
 
   private final List<AuditSink> sinks;
-  private final int capacity;
   private final boolean block;
   private final Redactor redactor;
   private final boolean rawIntent;
   private final boolean arguments;
-  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final RecordRing queue;
+  /** Flush markers offered and not yet taken: they occupy ring slots but are not records. */
+  private final AtomicInteger markers = new AtomicInteger();
   /** Built once: a drop happens on the caller's thread, which must not build strings. */
   private final String queueFullMessage;
-  private final AtomicInteger size = new AtomicInteger();
-  /** Records the writer took from the queue (offered = processed + dropped + queued; may briefly overcount by one batch). */
+  /** Records the writer took from the queue (offered = processed + dropped + queued; while the writer takes a batch it may briefly undercount by that batch). */
   private final LongAdder processed = new LongAdder();
   private final LongAdder written = new LongAdder();
   private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
@@ -57,7 +57,7 @@ public final class AuditWriter {
   public AuditWriter(List<AuditSink> sinks, int capacity, boolean block, Redactor redactor,
       boolean rawIntent, boolean arguments) {
     this.sinks = sinks;
-    this.capacity = capacity;
+    this.queue = new RecordRing(capacity);
     this.queueFullMessage = "the audit queue is full (capacity " + capacity + ", policy DROP)";
     this.block = block;
     this.redactor = redactor;
@@ -101,34 +101,37 @@ public final class AuditWriter {
       drop("the audit trail is closed");
       return;
     }
-    if (size.incrementAndGet() > capacity) {
-      if (!block) {
-        size.decrementAndGet();
-        drop(queueFullMessage);
-        return;
-      }
-      // BLOCK: wait for room without spinning hot; the writer frees a slot per record
-      size.decrementAndGet();
-      long park = 1_000;
-      while (true) {
-        if (closing) {
-          drop("the audit trail was closed while waiting for room");
-          return;
-        }
-        if (!thread.isAlive()) { // never wait forever on a writer that died (e.g. OutOfMemoryError)
-          drop("the audit writer thread has stopped");
-          return;
-        }
-        if (size.incrementAndGet() <= capacity) {
-          break;
-        }
-        size.decrementAndGet();
-        LockSupport.unpark(thread);
-        LockSupport.parkNanos(park);
-        park = Math.min(park * 2, 1_000_000);
-      }
+    if (queue.offer(entry)) {
+      return;
     }
-    queue.offer(entry);
+    if (!block) {
+      drop(queueFullMessage);
+      return;
+    }
+    String failed = offerWaiting(entry);
+    if (failed != null) {
+      drop(failed);
+    }
+  }
+
+  /**
+   * Offers {@code entry}, waiting for room without spinning hot (the writer frees a slot per entry
+   * it takes); returns null once it is in the queue, otherwise why it could not be added.
+   */
+  private String offerWaiting(Object entry) {
+    long park = 1_000;
+    while (!queue.offer(entry)) {
+      if (closing) {
+        return "the audit trail was closed while waiting for room";
+      }
+      if (!thread.isAlive()) { // never wait forever on a writer that died (e.g. OutOfMemoryError)
+        return "the audit writer thread has stopped";
+      }
+      LockSupport.unpark(thread);
+      LockSupport.parkNanos(park);
+      park = Math.min(park * 2, 1_000_000);
+    }
+    return null;
   }
 
   private void drop(String why) {
@@ -139,7 +142,7 @@ public final class AuditWriter {
   }
 
   public AuditStats stats() {
-    long queued = Math.max(0, size.get());
+    long queued = Math.max(0, queue.size() - markers.get());
     long done = processed.sum();
     long lost = dropped.get();
     return new AuditStats(done + lost + queued, written.sum(), lost, sinkErrors.sum(), queued);
@@ -150,7 +153,11 @@ public final class AuditWriter {
       return false;
     }
     CountDownLatch done = new CountDownLatch(1);
-    queue.offer(new FlushMarker(done));
+    markers.incrementAndGet();
+    if (offerWaiting(new FlushMarker(done)) != null) { // a full ring waits for room, as BLOCK does
+      markers.decrementAndGet();
+      return false;
+    }
     LockSupport.unpark(thread);
     try {
       while (!done.await(10, TimeUnit.MILLISECONDS)) {
@@ -200,20 +207,24 @@ public final class AuditWriter {
     int at = 0;
     while (true) {
       if (at == n) {
-        // take a batch, then free its slots with one update: the size counter is shared with
-        // every producer, so touching it once per batch keeps that cache line quiet
+        // take a batch: its slots are free for producers as soon as it is taken
         n = 0;
         at = 0;
         int records = 0;
+        int flushes = 0;
         for (Object x; n < BATCH && (x = queue.poll()) != null; ) {
           batch[n++] = x;
-          if (!(x instanceof FlushMarker)) {
+          if (x instanceof FlushMarker) {
+            flushes++;
+          } else {
             records++;
           }
         }
         if (records > 0) {
-          processed.add(records); // before the size drops, so stats never lose them in between
-          size.addAndGet(-records);
+          processed.add(records);
+        }
+        if (flushes > 0) {
+          markers.addAndGet(-flushes);
         }
       }
       Object e = at < n ? batch[at] : null;
@@ -263,9 +274,9 @@ public final class AuditWriter {
     }
     for (Object left; (left = queue.poll()) != null; ) {
       if (left instanceof FlushMarker) {
+        markers.decrementAndGet();
         ((FlushMarker) left).done().countDown();
       } else {
-        size.decrementAndGet();
         dropped.incrementAndGet();
         LOG.warn("audit record dropped: offered while the audit trail was closing");
       }
