@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,16 +42,12 @@ public final class AuditWriter {
   private final AtomicInteger markers = new AtomicInteger();
   /** Built once: a drop happens on the caller's thread, which must not build strings. */
   private final String queueFullMessage;
-  /** Records the writer took from the queue (offered = processed + dropped + queued; while the writer takes a batch it may briefly undercount by that batch). */
-  private final LongAdder processed = new LongAdder();
-  private final LongAdder written = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-  private final LongAdder sinkErrors = new LongAdder();
+  /** Counters the writer updates (offered = processed + dropped + queued; while the writer takes a batch it may briefly undercount by that batch). */
+  private final WriterCounters counters = new WriterCounters();
   private final Thread thread;
   private final Thread hook;
   private volatile boolean closing;
   private volatile boolean closed;
-  private boolean dirty;
 
   public AuditWriter(List<AuditSink> sinks, int capacity, boolean block, Redactor redactor,
       boolean rawIntent, boolean arguments) {
@@ -135,7 +130,7 @@ public final class AuditWriter {
   }
 
   private void drop(String why) {
-    long n = dropped.incrementAndGet();
+    long n = queue.countDrop();
     if (Long.bitCount(n) == 1) { // 1, 2, 4, 8… keeps the log readable under a flood
       LOG.warn("audit record dropped: {}; {} dropped so far", why, n);
     }
@@ -143,9 +138,9 @@ public final class AuditWriter {
 
   public AuditStats stats() {
     long queued = Math.max(0, queue.size() - markers.get());
-    long done = processed.sum();
-    long lost = dropped.get();
-    return new AuditStats(done + lost + queued, written.sum(), lost, sinkErrors.sum(), queued);
+    long done = counters.processed();
+    long lost = queue.drops();
+    return new AuditStats(done + lost + queued, counters.written(), lost, counters.sinkErrors(), queued);
   }
 
   public boolean flush() {
@@ -203,25 +198,25 @@ public final class AuditWriter {
   private void run() {
     long idle = 20_000;
     Object[] batch = new Object[BATCH];
+    boolean dirty = false; // written since the sinks were last flushed; a local, never shared
     int n = 0;
     int at = 0;
     while (true) {
       if (at == n) {
-        // take a batch: its slots are free for producers as soon as it is taken
-        n = 0;
+        // take a batch: its slots are freed for producers with one update, as soon as it is taken
+        n = queue.drain(batch, BATCH);
         at = 0;
         int records = 0;
         int flushes = 0;
-        for (Object x; n < BATCH && (x = queue.poll()) != null; ) {
-          batch[n++] = x;
-          if (x instanceof FlushMarker) {
+        for (int k = 0; k < n; k++) {
+          if (batch[k] instanceof FlushMarker) {
             flushes++;
           } else {
             records++;
           }
         }
         if (records > 0) {
-          processed.add(records);
+          counters.addProcessed(records);
         }
         if (flushes > 0) {
           markers.addAndGet(-flushes);
@@ -234,6 +229,7 @@ public final class AuditWriter {
       if (e == null) {
         if (dirty) {
           flushSinks();
+          dirty = false;
         }
         if (closing && queue.isEmpty()) {
           break;
@@ -245,6 +241,7 @@ public final class AuditWriter {
       idle = 20_000;
       if (e instanceof FlushMarker) {
         flushSinks();
+        dirty = false;
         ((FlushMarker) e).done().countDown();
         continue;
       }
@@ -252,7 +249,7 @@ public final class AuditWriter {
       try {
         r = build(e);
       } catch (RuntimeException ex) {
-        sinkErrors.increment();
+        counters.addSinkError();
         LOG.error("could not build an audit record; counted as a sink error", ex);
         continue;
       }
@@ -262,14 +259,14 @@ public final class AuditWriter {
           s.write(r);
         } catch (Exception | LinkageError ex) {
           ok = false;
-          sinkErrors.increment();
+          long errors = counters.addSinkError();
           LOG.error("audit sink {} failed to write a {} record; {} sink errors so far",
-              s.getClass().getName(), r.kind(), sinkErrors.sum(), ex);
+              s.getClass().getName(), r.kind(), errors, ex);
         }
       }
       dirty = true;
       if (ok) {
-        written.increment();
+        counters.addWritten();
       }
     }
     for (Object left; (left = queue.poll()) != null; ) {
@@ -277,7 +274,7 @@ public final class AuditWriter {
         markers.decrementAndGet();
         ((FlushMarker) left).done().countDown();
       } else {
-        dropped.incrementAndGet();
+        queue.countDrop();
         LOG.warn("audit record dropped: offered while the audit trail was closing");
       }
     }
@@ -285,7 +282,7 @@ public final class AuditWriter {
       try {
         s.close();
       } catch (Exception | LinkageError ex) {
-        sinkErrors.increment();
+        counters.addSinkError();
         LOG.error("audit sink {} failed to close", s.getClass().getName(), ex);
       }
     }
@@ -297,12 +294,11 @@ public final class AuditWriter {
   }
 
   private void flushSinks() {
-    dirty = false;
     for (AuditSink s : sinks) {
       try {
         s.flush();
       } catch (Exception | LinkageError ex) {
-        sinkErrors.increment();
+        counters.addSinkError();
         LOG.error("audit sink {} failed to flush", s.getClass().getName(), ex);
       }
     }

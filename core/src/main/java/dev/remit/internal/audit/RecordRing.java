@@ -68,6 +68,30 @@ final class RecordRing extends RingFields {
     return e;
   }
 
+  /**
+   * Takes up to {@code max} entries, oldest first, into {@code into} from index 0, and frees their
+   * slots with one update of the consumer index (so producers see one change per batch, not one
+   * per entry); returns how many. Stops early at an entry whose producer has not finished storing
+   * it. Consumer thread only.
+   */
+  int drain(Object[] into, int max) {
+    long c = consumerIndex;
+    int n = 0;
+    while (n < max) {
+      int i = (int) (c + n) & mask;
+      Object e = SLOT.getAcquire(slots, i);
+      if (e == null) {
+        break;
+      }
+      SLOT.setOpaque(slots, i, null);
+      into[n++] = e;
+    }
+    if (n > 0) {
+      CONSUMER.setRelease(this, c + n);
+    }
+    return n;
+  }
+
   /** Whether no entry is claimed and untaken (claimed-but-unstored entries count as present). */
   boolean isEmpty() {
     return (long) CONSUMER.getAcquire(this) == (long) PRODUCER.getVolatile(this);
@@ -78,6 +102,18 @@ final class RecordRing extends RingFields {
     long c = (long) CONSUMER.getAcquire(this);
     long p = (long) PRODUCER.getVolatile(this);
     return (int) Math.max(0, Math.min(capacity, p - c));
+  }
+
+  /**
+   * Counts an entry the caller dropped (the ring was full) and returns the count so far. Kept on
+   * the producers' own cache line: the writer never writes it, so dropping stays cheap.
+   */
+  long countDrop() {
+    return (long) DROPS.getAndAdd(this, 1L) + 1;
+  }
+
+  long drops() {
+    return (long) DROPS.getVolatile(this);
   }
 
   int capacity() {
@@ -96,6 +132,7 @@ abstract class RingPad0 {
 abstract class RingProducerIndex extends RingPad0 {
   volatile long producerIndex;
   volatile long producerLimit;
+  volatile long drops;
 }
 
 abstract class RingPad1 extends RingProducerIndex {
@@ -112,6 +149,7 @@ abstract class RingFields extends RingConsumerIndex {
   static final VarHandle PRODUCER;
   static final VarHandle LIMIT;
   static final VarHandle CONSUMER;
+  static final VarHandle DROPS;
 
   static {
     try {
@@ -119,6 +157,7 @@ abstract class RingFields extends RingConsumerIndex {
       PRODUCER = l.findVarHandle(RingProducerIndex.class, "producerIndex", long.class);
       LIMIT = l.findVarHandle(RingProducerIndex.class, "producerLimit", long.class);
       CONSUMER = l.findVarHandle(RingConsumerIndex.class, "consumerIndex", long.class);
+      DROPS = l.findVarHandle(RingProducerIndex.class, "drops", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

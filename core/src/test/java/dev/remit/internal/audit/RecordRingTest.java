@@ -48,23 +48,31 @@ class RecordRingTest {
     assertThatThrownBy(() -> new RecordRing((1 << 30) + 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  /** Against a list as the model: any interleaving of offers and polls on one thread. */
+  /** Against a list as the model: any interleaving of offers, polls and drains on one thread. */
   @Property(tries = 300)
   void aRingBehavesLikeABoundedFifo(@ForAll @IntRange(min = 1, max = 9) int capacity,
-      @ForAll @Size(max = 200) List<Boolean> offers) {
+      @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 4) Integer> ops) {
     RecordRing ring = new RecordRing(capacity);
     List<Integer> model = new ArrayList<>();
+    Object[] batch = new Object[8];
     int next = 0;
-    for (boolean offer : offers) {
-      if (offer) {
+    for (int op : ops) {
+      if (op <= 1) { // offers twice as often as the rest, so the ring is often full
         boolean room = model.size() < capacity;
         assertThat(ring.offer(next)).isEqualTo(room);
         if (room) {
           model.add(next);
         }
         next++;
-      } else {
+      } else if (op == 2) {
         assertThat(ring.poll()).isEqualTo(model.isEmpty() ? null : model.remove(0));
+      } else {
+        int max = op == 3 ? 2 : batch.length;
+        int n = ring.drain(batch, max);
+        assertThat(n).isEqualTo(Math.min(max, model.size()));
+        for (int k = 0; k < n; k++) {
+          assertThat(batch[k]).isEqualTo(model.remove(0));
+        }
       }
       assertThat(ring.size()).isEqualTo(model.size());
       assertThat(ring.isEmpty()).isEqualTo(model.isEmpty());
@@ -101,19 +109,35 @@ class RecordRingTest {
     int[] nextOf = new int[producers];
     long taken = 0;
     go.countDown();
+    Object[] batch = new Object[64];
+    boolean drain = false;
     while (taken < (long) producers * perProducer) {
-      Object e = ring.poll();
-      if (e == null) {
+      drain = !drain; // alternate the two ways the writer can take entries
+      int n;
+      if (drain) {
+        n = ring.drain(batch, batch.length);
+      } else {
+        batch[0] = ring.poll();
+        n = batch[0] == null ? 0 : 1;
+      }
+      if (n == 0) {
         Thread.onSpinWait();
         continue;
       }
-      long v = (Long) e;
-      int producer = (int) (v >>> 32);
-      int i = (int) v;
-      assertThat(i).as("entry of producer %d", producer).isEqualTo(nextOf[producer]);
-      nextOf[producer]++;
-      taken++;
-      assertThat(ring.size()).isBetween(0, 100);
+      for (int k = 0; k < n; k++) {
+        long v = (Long) batch[k];
+        int producer = (int) (v >>> 32);
+        int i = (int) v;
+        if (i != nextOf[producer]) { // assert only on failure: AssertJ per entry would dominate
+          assertThat(i).as("entry of producer %d", producer).isEqualTo(nextOf[producer]);
+        }
+        nextOf[producer]++;
+        taken++;
+      }
+      int size = ring.size();
+      if (size < 0 || size > 100) {
+        assertThat(size).isBetween(0, 100);
+      }
     }
     for (Thread t : threads) {
       t.join();

@@ -1,0 +1,67 @@
+package dev.remit.internal.audit;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The audit writer's counters: updated only by the writer thread (ordered stores, no atomic
+ * read-modify-write), read by {@code stats()} from any thread. Padded on both sides so the line
+ * the writer updates per record is not a line the callers of {@code authorize()} read or write.
+ */
+final class WriterCounters extends WriterCountersFields {
+  private static final VarHandle PROCESSED;
+  private static final VarHandle WRITTEN;
+  private static final VarHandle SINK_ERRORS;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      PROCESSED = l.findVarHandle(WriterCountersFields.class, "processed", long.class);
+      WRITTEN = l.findVarHandle(WriterCountersFields.class, "written", long.class);
+      SINK_ERRORS = l.findVarHandle(WriterCountersFields.class, "sinkErrors", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31, p32, p33, p34, p35;
+
+  /** Records taken from the queue. Writer thread only. */
+  void addProcessed(int n) {
+    PROCESSED.setRelease(this, processed + n);
+  }
+
+  /** Writer thread only. */
+  void addWritten() {
+    WRITTEN.setRelease(this, written + 1);
+  }
+
+  /** Returns the new count. Writer thread only. */
+  long addSinkError() {
+    long n = sinkErrors + 1;
+    SINK_ERRORS.setRelease(this, n);
+    return n;
+  }
+
+  long processed() {
+    return (long) PROCESSED.getAcquire(this);
+  }
+
+  long written() {
+    return (long) WRITTEN.getAcquire(this);
+  }
+
+  long sinkErrors() {
+    return (long) SINK_ERRORS.getAcquire(this);
+  }
+}
+
+abstract class WriterCountersPad {
+  long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+abstract class WriterCountersFields extends WriterCountersPad {
+  long processed;
+  long written;
+  long sinkErrors;
+}
