@@ -1,0 +1,96 @@
+package dev.remit.internal.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.remit.AuditFormat;
+import dev.remit.AuditRecord;
+import dev.remit.DelegationChain;
+import dev.remit.Obligation;
+import dev.remit.Outcome;
+import dev.remit.ReasonCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JSON of audit records is a file format (hash-chained logs, OPA decision-log pipelines): it
+ * must not change by accident. The expected lines were written by the first implementation.
+ */
+class AuditJsonGoldenTest {
+  static final Instant T = Instant.parse("2026-11-23T10:15:30.123Z");
+
+  static List<AuditRecord> records() {
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("k", "v");
+    nested.put("n", null);
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("amount", new BigDecimal("12.50"));
+    args.put("count", 3);
+    args.put("long", 9_007_199_254_740_993L);
+    args.put("ratio", 1.5);
+    args.put("nan", Double.NaN);
+    args.put("inf", Float.NEGATIVE_INFINITY);
+    args.put("big", new BigInteger("123456789012345678901234567890"));
+    args.put("list", Arrays.asList(1, "a", null, true, List.of()));
+    args.put("map", nested);
+    args.put("other", new StringBuilder("to-string"));
+    args.put("text", "caf\u00e9 \u2028 \"quoted\" back\\slash \t tab");
+    args.put("short", (short) 7);
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("risk_score", 0.25);
+    context.put("channel", "chat");
+    DelegationChain chain = new DelegationChain("alice", List.of(
+        new DelegationChain.Hop("g-1", "orchestrator", "alice", "trip-1"),
+        new DelegationChain.Hop("g-2", "orchestrator/booker", "orchestrator", null)));
+    Map<String, String> attrs = new LinkedHashMap<>();
+    attrs.put("role", "finance");
+    attrs.put("approver", "bob");
+    AuditRecord full = new AuditRecord.DecisionRecord(T, "d-42", Outcome.REQUIRE_APPROVAL,
+        List.of(ReasonCode.GRANT_MATCHED, ReasonCode.APPROVAL_REQUIRED), "orchestrator/booker",
+        "orchestrator", "orchestrator/booker", "trip-1", "g-2", chain, "user:alice",
+        "sha256:abc", "book me a flight", "payments", "transfer", "acct/42", "account", args,
+        "sha256:def", context, "v7", 12, true, 1234, List.of(new Obligation(Obligation.APPROVAL, attrs)),
+        "ap-1", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    AuditRecord minimal = new AuditRecord.DecisionRecord(T, "d-43", Outcome.DENY,
+        List.of(ReasonCode.UNKNOWN_TOOL), "agent-x", null, null, null, null, null, null, null, null,
+        "mail", "send", null, null, Map.of(), "sha256:e3b0", Map.of(), "v7", 0, false, 0,
+        List.of(), null, null);
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("rows", 2);
+    changes.put("ids", List.of("a", "b"));
+    AuditRecord outcome = new AuditRecord.OutcomeRecord(T, "d-42", AuditRecord.Status.FAILED,
+        "orchestrator/booker", "payments", "transfer", "acct/42", "sha256:def", "sha256:fed",
+        5_000_000, changes, List.of("cred-1", "cred-2"), "java.io.IOException: timeout", true, null);
+    AuditRecord revocation = new AuditRecord.RevocationRecord(T, "grant", "g-1", "revoked",
+        List.of("g-1", "g-2"));
+    return List.of(full, minimal, outcome, revocation);
+  }
+
+  static List<String> lines() {
+    List<String> out = new ArrayList<>();
+    for (AuditFormat f : AuditFormat.values()) {
+      for (AuditRecord r : records()) {
+        out.add(AuditJson.line(r, f));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyRecordKindInEveryFormatSerialisesExactlyAsBefore() throws IOException {
+    List<String> expected;
+    try (InputStream in = getClass().getResourceAsStream("/audit/golden-lines.jsonl")) {
+      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+    assertThat(lines()).containsExactlyElementsOf(expected);
+  }
+}
