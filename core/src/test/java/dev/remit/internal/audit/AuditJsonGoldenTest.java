@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.remit.AuditFormat;
 import dev.remit.AuditRecord;
+import dev.remit.AuditSinks;
 import dev.remit.DelegationChain;
 import dev.remit.Obligation;
 import dev.remit.Outcome;
@@ -13,13 +14,17 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.remit.spi.AuditSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JSON of audit records is a file format (hash-chained logs, OPA decision-log pipelines): it
@@ -85,12 +90,32 @@ class AuditJsonGoldenTest {
     return out;
   }
 
+  static List<String> fileLines(Path dir, AuditFormat format) throws Exception {
+    Path file = dir.resolve("audit-" + format + ".jsonl");
+    AuditSink sink = AuditSinks.jsonLines(file).format(format).build();
+    for (AuditRecord r : records()) {
+      sink.write(r);
+    }
+    sink.close();
+    return Files.readAllLines(file, StandardCharsets.UTF_8);
+  }
+
+  static List<String> golden(String name) throws IOException {
+    try (InputStream in = AuditJsonGoldenTest.class.getResourceAsStream("/audit/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
+  @Test
+  void aHashChainedFileIsWrittenExactlyAsBeforeInEveryFormat(@TempDir Path dir) throws Exception {
+    for (AuditFormat f : AuditFormat.values()) {
+      assertThat(fileLines(dir, f)).as(f.toString())
+          .containsExactlyElementsOf(golden("golden-file-" + f + ".jsonl"));
+    }
+  }
+
   @Test
   void everyRecordKindInEveryFormatSerialisesExactlyAsBefore() throws IOException {
-    List<String> expected;
-    try (InputStream in = getClass().getResourceAsStream("/audit/golden-lines.jsonl")) {
-      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
-    assertThat(lines()).containsExactlyElementsOf(expected);
+    assertThat(lines()).containsExactlyElementsOf(golden("golden-lines.jsonl"));
   }
 }
