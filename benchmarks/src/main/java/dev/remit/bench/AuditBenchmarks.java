@@ -75,11 +75,7 @@ public class AuditBenchmarks {
     return remit.authorize(requests[i++ & DecisionBenchmarks.MASK]);
   }
 
-  @TearDown
-  public void tearDown() throws IOException {
-    trail.close();
-    AuditStats stats = trail.stats();
-    System.out.println("audit trail (sink=" + sink + "): " + stats);
+  static void delete(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> {
         try {
@@ -89,6 +85,14 @@ public class AuditBenchmarks {
         }
       });
     }
+  }
+
+  @TearDown
+  public void tearDown() throws IOException {
+    trail.close();
+    AuditStats stats = trail.stats();
+    System.out.println("audit trail (sink=" + sink + "): " + stats);
+    delete(dir);
     if (stats.dropped() != 0 || stats.sinkErrors() != 0 || stats.written() != stats.offered()) {
       throw new IllegalStateException("the audit trail lost records under BLOCK: " + stats);
     }

@@ -1,209 +1,289 @@
 package dev.remit.internal.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remit.AuditFormat;
 import dev.remit.AuditRecord;
 import dev.remit.DelegationChain;
 import dev.remit.Obligation;
 import dev.remit.Outcome;
 import dev.remit.ReasonCode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** JSON form of audit records (field names in {@code docs/audit.md}). */
+/**
+ * JSON form of audit records (field names in {@code docs/audit.md}), written with Jackson's
+ * streaming generator: the writer thread serialises every record, so no tree is built.
+ */
 public final class AuditJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private AuditJson() {}
 
-  /** Returns the record as a JSON object in the given format. */
-  public static ObjectNode toJson(AuditRecord r, AuditFormat format) {
-    ObjectNode remit = remit(r);
-    return format == AuditFormat.OPA_DECISION_LOG ? opa(r, remit) : remit;
-  }
-
   /** Returns the JSON text of the record (one line). */
   public static String line(AuditRecord r, AuditFormat format) {
-    try {
-      return MAPPER.writeValueAsString(toJson(r, format));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    StringWriter w = new StringWriter(512);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(w)) {
+      g.writeStartObject();
+      writeFields(g, r, format);
+      g.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot serialise audit record", e);
     }
+    return w.toString();
   }
 
-  static ObjectNode remit(AuditRecord r) {
-    ObjectNode o = F.objectNode();
-    o.put("kind", r.kind());
-    o.put("time", r.time().toString());
+  /** Writes the record's fields into the object {@code g} is in (the caller opens and closes it). */
+  public static void writeFields(JsonGenerator g, AuditRecord r, AuditFormat format) throws IOException {
+    if (format == AuditFormat.OPA_DECISION_LOG) {
+      opa(g, r);
+    } else {
+      remit(g, r);
+    }
+  }
+
+  static void remit(JsonGenerator g, AuditRecord r) throws IOException {
+    g.writeStringField("kind", r.kind());
+    g.writeStringField("time", r.time().toString());
     if (r instanceof AuditRecord.DecisionRecord) {
       AuditRecord.DecisionRecord d = (AuditRecord.DecisionRecord) r;
-      o.put("decision_id", d.decisionId());
-      o.put("outcome", d.outcome().name());
-      ArrayNode reasons = o.putArray("reasons");
-      for (ReasonCode c : d.reasons()) {
-        reasons.add(c.name());
-      }
-      o.put("subject", d.subject());
-      o.put("agent", d.agent());
-      o.put("component", d.component());
-      o.put("task", d.task());
-      o.put("grant", d.grant());
-      o.set("chain", chain(d.chain()));
-      o.put("invoker", d.invoker());
-      o.put("intent_digest", d.intentDigest());
+      g.writeStringField("decision_id", d.decisionId());
+      g.writeStringField("outcome", d.outcome().name());
+      g.writeFieldName("reasons");
+      reasons(g, d.reasons());
+      g.writeStringField("subject", d.subject());
+      g.writeStringField("agent", d.agent());
+      g.writeStringField("component", d.component());
+      g.writeStringField("task", d.task());
+      g.writeStringField("grant", d.grant());
+      g.writeFieldName("chain");
+      chain(g, d.chain());
+      g.writeStringField("invoker", d.invoker());
+      g.writeStringField("intent_digest", d.intentDigest());
       if (d.intent() != null) {
-        o.put("intent", d.intent());
+        g.writeStringField("intent", d.intent());
       }
-      o.put("tool", d.tool());
-      o.put("operation", d.operation());
-      o.put("resource", d.resource());
-      o.put("resource_type", d.resourceType());
-      o.set("args", value(d.args()));
-      o.put("args_digest", d.argsDigest());
-      o.set("context", value(d.context()));
-      o.put("policy_version", d.policyVersion());
-      o.put("revision", d.revision());
-      o.put("cached", d.cached());
-      o.put("latency_ns", d.latencyNanos());
-      ArrayNode obl = o.putArray("obligations");
-      for (Obligation ob : d.obligations()) {
-        ObjectNode n = obl.addObject();
-        n.put("type", ob.type());
-        n.set("attributes", value(new java.util.TreeMap<>(ob.attributes())));
-      }
-      o.put("approval", d.approval());
-      o.put("traceparent", d.traceparent());
+      g.writeStringField("tool", d.tool());
+      g.writeStringField("operation", d.operation());
+      g.writeStringField("resource", d.resource());
+      g.writeStringField("resource_type", d.resourceType());
+      g.writeFieldName("args");
+      value(g, d.args());
+      g.writeStringField("args_digest", d.argsDigest());
+      g.writeFieldName("context");
+      value(g, d.context());
+      g.writeStringField("policy_version", d.policyVersion());
+      g.writeNumberField("revision", d.revision());
+      g.writeBooleanField("cached", d.cached());
+      g.writeNumberField("latency_ns", d.latencyNanos());
+      g.writeFieldName("obligations");
+      obligations(g, d.obligations());
+      g.writeStringField("approval", d.approval());
+      g.writeStringField("traceparent", d.traceparent());
     } else if (r instanceof AuditRecord.OutcomeRecord) {
       AuditRecord.OutcomeRecord x = (AuditRecord.OutcomeRecord) r;
-      o.put("decision_id", x.decisionId());
-      o.put("status", x.status().name());
-      o.put("subject", x.subject());
-      o.put("tool", x.tool());
-      o.put("operation", x.operation());
-      o.put("resource", x.resource());
-      o.put("args_digest", x.argsDigest());
-      o.put("executed_args_digest", x.executedArgsDigest());
-      o.put("duration_ns", x.durationNanos());
-      o.set("changes", value(x.changes()));
-      ArrayNode creds = o.putArray("credentials");
-      x.credentials().forEach(creds::add);
-      o.put("error", x.error());
-      o.put("refunded", x.refunded());
-      o.put("traceparent", x.traceparent());
+      g.writeStringField("decision_id", x.decisionId());
+      g.writeStringField("status", x.status().name());
+      g.writeStringField("subject", x.subject());
+      g.writeStringField("tool", x.tool());
+      g.writeStringField("operation", x.operation());
+      g.writeStringField("resource", x.resource());
+      g.writeStringField("args_digest", x.argsDigest());
+      g.writeStringField("executed_args_digest", x.executedArgsDigest());
+      g.writeNumberField("duration_ns", x.durationNanos());
+      g.writeFieldName("changes");
+      value(g, x.changes());
+      g.writeFieldName("credentials");
+      value(g, x.credentials());
+      g.writeStringField("error", x.error());
+      g.writeBooleanField("refunded", x.refunded());
+      g.writeStringField("traceparent", x.traceparent());
     } else {
       AuditRecord.RevocationRecord v = (AuditRecord.RevocationRecord) r;
-      o.put("action", v.action());
-      o.put("target", v.target());
-      o.put("id", v.id());
-      ArrayNode aff = o.putArray("affected");
-      v.affected().forEach(aff::add);
+      g.writeStringField("action", v.action());
+      g.writeStringField("target", v.target());
+      g.writeStringField("id", v.id());
+      g.writeFieldName("affected");
+      value(g, v.affected());
     }
-    return o;
   }
 
-  private static JsonNode chain(DelegationChain c) {
+  private static void reasons(JsonGenerator g, List<ReasonCode> reasons) throws IOException {
+    g.writeStartArray();
+    for (ReasonCode c : reasons) {
+      g.writeString(c.name());
+    }
+    g.writeEndArray();
+  }
+
+  private static void obligations(JsonGenerator g, List<Obligation> obligations) throws IOException {
+    g.writeStartArray();
+    for (Obligation ob : obligations) {
+      g.writeStartObject();
+      g.writeStringField("type", ob.type());
+      g.writeFieldName("attributes");
+      value(g, new TreeMap<>(ob.attributes()));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void chain(JsonGenerator g, DelegationChain c) throws IOException {
     if (c == null) {
-      return F.nullNode();
+      g.writeNull();
+      return;
     }
-    ObjectNode o = F.objectNode();
-    o.put("principal", c.principal());
-    ArrayNode hops = o.putArray("hops");
+    g.writeStartObject();
+    g.writeStringField("principal", c.principal());
+    g.writeArrayFieldStart("hops");
     for (DelegationChain.Hop h : c.hops()) {
-      ObjectNode n = hops.addObject();
-      n.put("grant", h.grant());
-      n.put("holder", h.holder());
-      n.put("issued_by", h.issuedBy());
-      n.put("task", h.task());
+      g.writeStartObject();
+      g.writeStringField("grant", h.grant());
+      g.writeStringField("holder", h.holder());
+      g.writeStringField("issued_by", h.issuedBy());
+      g.writeStringField("task", h.task());
+      g.writeEndObject();
     }
-    return o;
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
-  private static ObjectNode opa(AuditRecord r, ObjectNode remit) {
-    ObjectNode o = F.objectNode();
+  private static void opa(JsonGenerator g, AuditRecord r) throws IOException {
     if (r instanceof AuditRecord.DecisionRecord) {
       AuditRecord.DecisionRecord d = (AuditRecord.DecisionRecord) r;
-      o.put("decision_id", d.decisionId());
-      o.put("timestamp", d.time().toString());
-      o.put("path", "remit/authorize");
-      ObjectNode input = o.putObject("input");
-      ObjectNode subject = input.putObject("subject");
-      subject.put("type", "agent");
-      subject.put("id", d.subject());
-      ObjectNode action = input.putObject("action");
-      action.put("name", d.operation());
-      ObjectNode props = action.putObject("properties");
-      props.put("tool", d.tool());
-      props.set("args", remit.get("args"));
-      ObjectNode resource = input.putObject("resource");
-      resource.put("type", d.resourceType());
-      resource.put("id", d.resource());
-      input.set("context", remit.get("context"));
-      ObjectNode result = o.putObject("result");
-      result.put("decision", d.outcome() == Outcome.ALLOW);
-      ObjectNode ctx = result.putObject("context");
-      ctx.put("outcome", d.outcome().name());
-      ctx.set("reasons", remit.get("reasons"));
-      ctx.set("obligations", remit.get("obligations"));
-      ObjectNode metrics = o.putObject("metrics");
-      metrics.put("timer_remit_authorize_ns", d.latencyNanos());
-      ObjectNode labels = o.putObject("labels");
-      labels.put("app", "remit");
-      labels.put("policy_version", d.policyVersion());
+      g.writeStringField("decision_id", d.decisionId());
+      g.writeStringField("timestamp", d.time().toString());
+      g.writeStringField("path", "remit/authorize");
+      g.writeObjectFieldStart("input");
+      g.writeObjectFieldStart("subject");
+      g.writeStringField("type", "agent");
+      g.writeStringField("id", d.subject());
+      g.writeEndObject();
+      g.writeObjectFieldStart("action");
+      g.writeStringField("name", d.operation());
+      g.writeObjectFieldStart("properties");
+      g.writeStringField("tool", d.tool());
+      g.writeFieldName("args");
+      value(g, d.args());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeObjectFieldStart("resource");
+      g.writeStringField("type", d.resourceType());
+      g.writeStringField("id", d.resource());
+      g.writeEndObject();
+      g.writeFieldName("context");
+      value(g, d.context());
+      g.writeEndObject();
+      g.writeObjectFieldStart("result");
+      g.writeBooleanField("decision", d.outcome() == Outcome.ALLOW);
+      g.writeObjectFieldStart("context");
+      g.writeStringField("outcome", d.outcome().name());
+      g.writeFieldName("reasons");
+      reasons(g, d.reasons());
+      g.writeFieldName("obligations");
+      obligations(g, d.obligations());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeObjectFieldStart("metrics");
+      g.writeNumberField("timer_remit_authorize_ns", d.latencyNanos());
+      g.writeEndObject();
+      g.writeObjectFieldStart("labels");
+      g.writeStringField("app", "remit");
+      g.writeStringField("policy_version", d.policyVersion());
+      g.writeEndObject();
     } else if (r instanceof AuditRecord.OutcomeRecord) {
       AuditRecord.OutcomeRecord x = (AuditRecord.OutcomeRecord) r;
-      o.put("decision_id", x.decisionId());
-      o.put("timestamp", x.time().toString());
-      o.put("path", "remit/outcome");
-      o.putObject("result").put("status", x.status().name());
-      o.putObject("labels").put("app", "remit");
+      g.writeStringField("decision_id", x.decisionId());
+      g.writeStringField("timestamp", x.time().toString());
+      g.writeStringField("path", "remit/outcome");
+      g.writeObjectFieldStart("result");
+      g.writeStringField("status", x.status().name());
+      g.writeEndObject();
+      appLabel(g);
     } else {
       AuditRecord.RevocationRecord v = (AuditRecord.RevocationRecord) r;
-      o.put("decision_id", "revocation:" + v.target() + ":" + v.id());
-      o.put("timestamp", v.time().toString());
-      o.put("path", "remit/revocation");
-      o.putObject("result").put("action", v.action());
-      o.putObject("labels").put("app", "remit");
+      g.writeStringField("decision_id", "revocation:" + v.target() + ":" + v.id());
+      g.writeStringField("timestamp", v.time().toString());
+      g.writeStringField("path", "remit/revocation");
+      g.writeObjectFieldStart("result");
+      g.writeStringField("action", v.action());
+      g.writeEndObject();
+      appLabel(g);
     }
-    o.set("remit", remit);
-    return o;
+    g.writeObjectFieldStart("remit");
+    remit(g, r);
+    g.writeEndObject();
   }
 
-  /** Returns the JSON of a JSON-like Java value; other objects become their string form. */
+  private static void appLabel(JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("labels");
+    g.writeStringField("app", "remit");
+    g.writeEndObject();
+  }
+
+  /** Writes a JSON-like Java value; other objects become their string form. */
   @SuppressWarnings("unchecked")
-  static JsonNode value(Object v) {
+  static void value(JsonGenerator g, Object v) throws IOException {
     if (v == null) {
-      return F.nullNode();
+      g.writeNull();
     } else if (v instanceof String) {
-      return F.textNode((String) v);
+      g.writeString((String) v);
     } else if (v instanceof Boolean) {
-      return F.booleanNode((Boolean) v);
+      g.writeBoolean((Boolean) v);
     } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-      return F.numberNode(((Number) v).longValue());
+      g.writeNumber(((Number) v).longValue());
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
-      return Double.isFinite(d) ? F.numberNode(d) : F.textNode(Double.toString(d));
+      if (Double.isFinite(d)) {
+        g.writeNumber(d);
+      } else {
+        g.writeString(Double.toString(d));
+      }
     } else if (v instanceof BigDecimal) {
-      return F.numberNode((BigDecimal) v);
+      g.writeNumber((BigDecimal) v);
     } else if (v instanceof BigInteger) {
-      return F.numberNode((BigInteger) v);
+      g.writeNumber((BigInteger) v);
     } else if (v instanceof Map) {
-      ObjectNode o = F.objectNode();
-      ((Map<Object, Object>) v).forEach((k, x) -> o.set(String.valueOf(k), value(x)));
-      return o;
+      g.writeStartObject();
+      for (Map.Entry<String, Object> e : stringKeyed((Map<Object, Object>) v).entrySet()) {
+        g.writeFieldName(e.getKey());
+        value(g, e.getValue());
+      }
+      g.writeEndObject();
     } else if (v instanceof List) {
-      ArrayNode a = F.arrayNode();
-      ((List<Object>) v).forEach(x -> a.add(value(x)));
-      return a;
+      g.writeStartArray();
+      for (Object x : (List<Object>) v) {
+        value(g, x);
+      }
+      g.writeEndArray();
     } else if (v instanceof JsonNode) {
-      return (JsonNode) v;
+      MAPPER.writeTree(g, (JsonNode) v);
+    } else {
+      g.writeString(String.valueOf(v));
     }
-    return F.textNode(String.valueOf(v));
+  }
+
+  /**
+   * The map with its keys as strings. When two keys have the same string form (1 and "1"), the
+   * later value replaces the earlier one at the earlier one's position, so no object is written
+   * with a duplicate name. Maps whose keys are all strings are returned as they are.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> stringKeyed(Map<Object, Object> m) {
+    for (Object k : m.keySet()) {
+      if (!(k instanceof String)) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((key, x) -> out.put(String.valueOf(key), x));
+        return out;
+      }
+    }
+    return (Map<String, Object>) (Map<?, ?>) m;
   }
 }

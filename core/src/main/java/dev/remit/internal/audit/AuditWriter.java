@@ -336,12 +336,19 @@ public final class AuditWriter {
     if (invoker != null && redactor.redactsField("invoker")) {
       invoker = Redactor.REDACTED;
     }
-    Map<String, Object> context = new LinkedHashMap<>();
-    ctx.forEach((k, v) -> {
-      if (!OWN_FIELDS.contains(k)) {
-        context.put(k, v);
+    Map<String, Object> context = ctx; // the record keeps its own copy; copy here only to remove fields
+    for (String own : OWN_FIELDS) {
+      if (ctx.containsKey(own)) {
+        Map<String, Object> rest = new LinkedHashMap<>();
+        ctx.forEach((k, v) -> {
+          if (!OWN_FIELDS.contains(k)) {
+            rest.put(k, v);
+          }
+        });
+        context = rest;
+        break;
       }
-    });
+    }
     Map<String, Object> args = r == null ? Map.of() : r.args();
     return new AuditRecord.DecisionRecord(d.evaluatedAt(), d.id(), d.outcome(), d.codes(), subject,
         d.agent(), component, r == null ? null : r.task(), d.grant(), d.chain(), invoker,

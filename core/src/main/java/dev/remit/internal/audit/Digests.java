@@ -23,6 +23,15 @@ public final class Digests {
     return md;
   }
 
+  /** Returns a copy of the digest's state, or null when its provider cannot copy it. */
+  public static MessageDigest copy(MessageDigest md) {
+    try {
+      return (MessageDigest) md.clone();
+    } catch (CloneNotSupportedException e) {
+      return null;
+    }
+  }
+
   private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

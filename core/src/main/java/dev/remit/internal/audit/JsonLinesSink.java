@@ -1,7 +1,7 @@
 package dev.remit.internal.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remit.AuditFormat;
 import dev.remit.AuditRecord;
 import dev.remit.spi.AuditSink;
@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -48,6 +48,7 @@ public final class JsonLinesSink implements AuditSink {
   private long openedAt;
   /** Set after an I/O error: the current file may end in a torn line, so the next write starts a new file. */
   private boolean broken;
+  private final LineBuffer line = new LineBuffer();
 
   public JsonLinesSink(Path base, long maxBytes, Duration rotateEvery, AuditFormat format, boolean sync,
       Clock clock) {
@@ -166,32 +167,104 @@ public final class JsonLinesSink implements AuditSink {
 
   @Override
   public void write(AuditRecord record) throws IOException {
-    ObjectNode body = AuditJson.MAPPER.createObjectNode();
-    body.put("seq", seq);
-    body.put("prev", prev);
-    body.setAll(AuditJson.toJson(record, format));
-    byte[] b = AuditJson.MAPPER.writeValueAsBytes(body);
-    String hash = Digests.sha256Hex(b);
-    byte[] suffix = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
-    int len = b.length - 1 + suffix.length;
+    // one reused buffer: {"seq":N,"prev":"…",…record…} is generated into it, hashed, then its
+    // closing brace is replaced by ,"hash":"…"}\n and the whole line goes to the file
+    line.reset();
+    try (JsonGenerator g = AuditJson.MAPPER.getFactory().createGenerator(line)) {
+      g.writeStartObject();
+      g.writeNumberField("seq", seq);
+      g.writeStringField("prev", prev);
+      AuditJson.writeFields(g, record, format);
+      g.writeEndObject();
+    }
+    // hash = SHA-256 of the body; the next record's prev = SHA-256 of this line without its
+    // newline. Both start with the body minus its closing brace, so that prefix is hashed once
+    // and the digest state is cloned: one pass over the record instead of two.
+    int body = line.size();
+    MessageDigest md = Digests.sha256();
+    md.update(line.array(), 0, body - 1);
+    MessageDigest linePrefix = Digests.copy(md);
+    md.update((byte) '}');
+    String hash = Digests.hex(md.digest());
+    line.truncate(body - 1);
+    line.writeAscii(",\"hash\":\"");
+    line.writeAscii(hash);
+    line.writeAscii("\"}\n");
+    int len = line.size();
+    String next;
+    if (linePrefix != null) {
+      linePrefix.update(line.array(), body - 1, len - body); // the suffix without the newline
+      next = Digests.hex(linePrefix.digest());
+    } else {
+      next = Digests.sha256Hex(line.array(), 0, len - 1);
+    }
     if (broken) {
       restartAfterError();
     } else if (bytes > 0 && ((maxBytes > 0 && bytes + len > maxBytes)
         || (rotateEvery != null && clock.millis() - openedAt >= rotateEvery.toMillis()))) {
       rotate();
     }
-    byte[] line = new byte[len];
-    System.arraycopy(b, 0, line, 0, b.length - 1);
-    System.arraycopy(suffix, 0, line, b.length - 1, suffix.length);
     try {
-      out.write(line);
+      out.write(line.array(), 0, len);
     } catch (IOException e) {
       broken = true;
       throw e;
     }
     bytes += len;
-    prev = Digests.sha256Hex(line, 0, len - 1);
+    prev = next;
     seq++;
+  }
+
+  /** A growable byte buffer the sink reuses for every line (the writer thread is its only user). */
+  static final class LineBuffer extends OutputStream {
+    private byte[] buf = new byte[1024];
+    private int count;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    void writeAscii(String s) {
+      int n = s.length();
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[count++] = (byte) s.charAt(i);
+      }
+    }
+
+    private void ensure(int more) {
+      if (count + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+      }
+    }
+
+    void reset() {
+      count = 0;
+      if (buf.length > 1 << 20) { // one huge record must not pin a huge buffer for ever
+        buf = new byte[1024];
+      }
+    }
+
+    void truncate(int size) {
+      count = size;
+    }
+
+    int size() {
+      return count;
+    }
+
+    byte[] array() {
+      return buf;
+    }
   }
 
   private void restartAfterError() throws IOException {

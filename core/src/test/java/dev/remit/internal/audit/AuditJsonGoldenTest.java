@@ -115,6 +115,23 @@ class AuditJsonGoldenTest {
   }
 
   @Test
+  void aRecordOfMegabytesIsWrittenWholeAndTheChainAroundItStaysIntact(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    AuditSink sink = AuditSinks.jsonLines(file).build();
+    String huge = "x".repeat(3 << 20);
+    sink.write(new AuditRecord.RevocationRecord(T, "grant", "g-0", "revoked", List.of()));
+    sink.write(new AuditRecord.RevocationRecord(T, "grant", huge, "revoked", List.of()));
+    sink.write(new AuditRecord.RevocationRecord(T, "grant", "g-2", "revoked", List.of("g-3")));
+    sink.close();
+    dev.remit.AuditLog.Verification v = dev.remit.AuditLog.verify(List.of(file));
+    assertThat(v.intact()).as(v.toString()).isTrue();
+    assertThat(v.records()).isEqualTo(3);
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(AuditJson.MAPPER.readTree(lines.get(1)).get("id").asText()).isEqualTo(huge);
+    assertThat(AuditJson.MAPPER.readTree(lines.get(2)).get("affected").get(0).asText()).isEqualTo("g-3");
+  }
+
+  @Test
   void everyRecordKindInEveryFormatSerialisesExactlyAsBefore() throws IOException {
     assertThat(lines()).containsExactlyElementsOf(golden("golden-lines.jsonl"));
   }
