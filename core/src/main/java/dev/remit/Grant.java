@@ -12,8 +12,8 @@ import java.util.Objects;
  * <p>A <em>root</em> grant is issued by a principal ({@code principal} set, {@code parent} null)
  * and may not exceed the principal's entitlements. A <em>sub-grant</em> ({@code parent} set) is
  * issued by the holder of the parent grant to another agent or component and may only narrow:
- * its scopes, constraints, validity, time window and call budget must each fit inside the
- * parent's. Remit refuses a sub-grant that does not, and re-checks the whole chain up to the
+ * its scopes (with their constraints), constraints, validity, time window and call budget must
+ * each fit inside the parent's. Remit refuses a sub-grant that does not, and re-checks the whole chain up to the
  * principal's current entitlements on every decision.
  *
  * @param id unique grant id
@@ -22,8 +22,9 @@ import java.util.Objects;
  * @param parent id of the parent grant, or null for a root grant
  * @param task task id the grant is scoped to, or null; a request naming a task in
  *     {@code context.task} is only matched against grants of that task
- * @param scopes the actions the grant covers (any of them), at least one
- * @param constraints conditions every covered call must satisfy (all of them)
+ * @param scopes the actions the grant covers (any of them), at least one; a scope's own
+ *     constraints limit only the calls that scope covers
+ * @param constraints conditions every covered call must satisfy (all of them), whichever scope covers it
  * @param notBefore first instant the grant is valid (inclusive), or null for "from issuance"
  * @param expiresAt instant the grant stops being valid (exclusive); required
  * @param window recurring time window the grant is valid in, or null

@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param id unique identifier, e.g. {@code alice@example.com}
  * @param kind human or service
- * @param entitlements what the principal may do itself
+ * @param entitlements what the principal may do itself; a scope's constraints, if any, limit the
+ *     calls it entitles
  * @param roles approver roles the principal holds (for approving guarded calls)
  */
 public record Principal(String id, Kind kind, List<Scope> entitlements, Set<String> roles) {

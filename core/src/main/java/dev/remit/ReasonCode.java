@@ -40,7 +40,11 @@ public enum ReasonCode {
   // DENY: grants and delegation
   /** No grant of the acting identity covers this tool, operation and resource (out of remit). */
   NO_MATCHING_GRANT(Outcome.DENY),
-  /** A covering grant's constraint is not satisfied by the call. */
+  /**
+   * A covering grant's constraint is not satisfied by the call: a grant-level constraint, or the
+   * constraints of every scope (of the grant, an ancestor or the principal's entitlements) that
+   * covers the tool, operation and resource.
+   */
   CONSTRAINT_VIOLATED(Outcome.DENY),
   /** A constraint or rule condition refers to an attribute the request does not carry. */
   MISSING_ATTRIBUTE(Outcome.DENY),

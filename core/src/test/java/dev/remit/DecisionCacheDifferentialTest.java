@@ -49,6 +49,11 @@ class DecisionCacheDifferentialTest {
         .grant(Grant.builder("late").principal("alice").holder("planner").task("t1")
             .allow("payments", List.of("transfer"), "acct/**").constraint("args.amount < 2000")
             .notBefore(T0.plus(Duration.ofHours(6))).expiresAt(T0.plus(Duration.ofDays(1))).build())
+        // scope constraints on attributes nothing else reads: a key without them would show
+        .grant(Grant.builder("scoped").principal("alice").holder("worker")
+            .scope(Scope.of("crm", List.of("write"), "crm/deals/*").withConstraints("args.priority <= 1"))
+            .scope(Scope.of("deploy", List.of("release"), "svc/db").withConstraints("context.region == eu"))
+            .expiresAt(T0.plus(Duration.ofDays(2))).build())
         .build();
   }
 
@@ -81,15 +86,24 @@ class DecisionCacheDifferentialTest {
     Policy b = policyB();
     Remit cached = Remit.builder().policy(a).clock(clock).decisionCacheSize(1 + rnd.nextInt(64)).build();
     Remit plain = Remit.builder().policy(a).clock(clock).withoutDecisionCache().build();
-    List<String> grantIds = new ArrayList<>(List.of("root", "sub", "pay", "subpay", "comp", "deploy", "deploy-sub", "late"));
+    List<String> grantIds = new ArrayList<>(List.of("root", "sub", "pay", "subpay", "comp", "deploy", "deploy-sub", "late", "scoped"));
     List<Request> recent = new ArrayList<>();
     int issued = 0;
+    // a runtime grant from the start whose scope constraint reads what nothing else does
+    Grant batch = Grant.builder("rt-batch").principal("alice").holder("worker")
+        .scope(Scope.of("deploy", List.of("release"), "svc/*").withConstraints("args.batch <= 2"))
+        .ttl(Duration.ofDays(1)).build(clock.instant());
+    both("seed " + seed + " setup", () -> cached.issue(batch), () -> plain.issue(batch));
+    grantIds.add(batch.id());
     for (int step = 0; step < 600; step++) {
       int what = rnd.nextInt(100);
       String label = "seed " + seed + " step " + step;
       if (what < 90) {
         Request r = recent.size() > 3 && rnd.nextInt(3) > 0
             ? recent.get(rnd.nextInt(recent.size())) : request(rnd);
+        if (rnd.nextInt(4) == 0) {
+          r = varied(rnd, r);
+        }
         if (recent.size() < 12) {
           recent.add(r);
         } else {
@@ -112,9 +126,11 @@ class DecisionCacheDifferentialTest {
           both(label, () -> cached.revokeAgent(agent), () -> plain.revokeAgent(agent));
         }
       } else if (what < 96) {
-        List<Scope> e = switch (rnd.nextInt(3)) {
+        List<Scope> e = switch (rnd.nextInt(4)) {
           case 0 -> List.of(Scope.all("payments", "acct/**"), Scope.all("deploy", "svc/**"));
           case 1 -> List.of(Scope.of("crm", List.of("read"), "crm/contacts/*"), Scope.all("deploy", "svc/api"));
+          case 2 -> List.of(Scope.all("crm", "crm/**").withConstraints("context.lane != slow"),
+              Scope.all("payments", "acct/**"), Scope.all("deploy", "svc/**"));
           default -> List.of(Scope.all("crm", "crm/**"), Scope.all("payments", "acct/**"), Scope.all("deploy", "svc/**"));
         };
         both(label, () -> cached.setEntitlements("alice", e), () -> plain.setEntitlements("alice", e));
@@ -154,19 +170,50 @@ class DecisionCacheDifferentialTest {
     if (rnd.nextInt(5) == 0) {
       b.arg("count", rnd.nextInt(4));
     }
+    if (rnd.nextInt(3) == 0) {
+      b.arg("priority", rnd.nextInt(3));
+    }
+    if (rnd.nextInt(3) == 0) {
+      b.context("region", rnd.nextBoolean() ? "eu" : "us");
+    }
+    if (rnd.nextInt(3) == 0) {
+      b.context("lane", rnd.nextBoolean() ? "fast" : "slow");
+    }
+    if (rnd.nextInt(3) == 0) {
+      b.arg("batch", rnd.nextInt(4));
+    }
     b.context("traceparent", "00-" + Long.toHexString(rnd.nextLong()) + "-01");
     return b.build();
   }
 
+  /**
+   * Returns {@code r} with one of the values only scope or entitlement constraints read changed:
+   * a key that left such a value out would serve the other request's decision.
+   */
+  private static Request varied(Random rnd, Request r) {
+    java.util.Map<String, Object> args = new java.util.HashMap<>(r.args());
+    java.util.Map<String, Object> context = new java.util.HashMap<>(r.context());
+    switch (rnd.nextInt(4)) {
+      case 0 -> args.put("priority", rnd.nextInt(3));
+      case 1 -> context.put("region", rnd.nextBoolean() ? "eu" : "us");
+      case 2 -> context.put("lane", rnd.nextBoolean() ? "fast" : "slow");
+      default -> args.put("batch", rnd.nextInt(4));
+    }
+    return new Request(r.subject(), r.tool(), r.operation(), r.resource(), r.resourceType(), args,
+        r.resourceProperties(), context);
+  }
+
   private static Grant runtimeGrant(Random rnd, String id, MutableClock clock) {
     Grant.Builder g = Grant.builder(id);
-    switch (rnd.nextInt(4)) {
+    switch (rnd.nextInt(5)) {
       case 0 -> g.parent("root").holder("worker").allow("crm", List.of("write"), "crm/deals/*")
           .constraint("context.env == prod");
       case 1 -> g.principal("alice").holder("planner").allow("deploy", List.of("release"), "svc/*")
           .maxCalls(1 + rnd.nextInt(5)).constraint("args.count < 3");
       case 2 -> g.parent("pay").holder("worker").allow("payments", List.of("transfer"), "acct/main/*")
           .constraint("args.amount <= 1000");
+      case 3 -> g.principal("alice").holder("worker")
+          .scope(Scope.of("deploy", List.of("release"), "svc/*").withConstraints("args.batch <= 2"));
       default -> g.principal("alice").holder("worker").allow("crm", List.of("read", "write"), "crm/**")
           .task("t1").notBefore(clock.instant().plus(Duration.ofMinutes(rnd.nextInt(90))));
     }

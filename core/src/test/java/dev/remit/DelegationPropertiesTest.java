@@ -21,7 +21,9 @@ import net.jqwik.api.statistics.Statistics;
  * fresh decision point with the same grants and clock) is allowed by its own grant. Effective
  * authority is a subset of every ancestor's.
  *
- * <p>Constraints on {@code agent.*} are left out on purpose: they are evaluated against whoever
+ * <p>Grants and their scopes carry random constraints; children mostly keep their parent's,
+ * sometimes drop, loosen or move them between scope and grant level (issuance refuses the ones
+ * that widen). Constraints on {@code agent.*} are left out on purpose: they are evaluated against whoever
  * acts, so "the same call" by another agent is not the same call for them.
  */
 class DelegationPropertiesTest {
@@ -90,7 +92,27 @@ class DelegationPropertiesTest {
     if (rnd.nextInt(3) == 0) {
       resources.add(pick(rnd, RESOURCE_PATTERNS));
     }
-    return new Scope(List.of(tool), ops, resources);
+    List<Constraint> constraints = new ArrayList<>();
+    if (rnd.nextInt(3) == 0) {
+      for (int i = 1 + rnd.nextInt(2); i > 0; i--) {
+        constraints.add(Constraint.parse(pick(rnd, CONSTRAINTS)));
+      }
+    }
+    return new Scope(List.of(tool), ops, resources, constraints);
+  }
+
+  /** Mostly keeps {@code cs}, sometimes drops one or adds a random one (a loosening child is refused). */
+  private static List<Constraint> vary(Random rnd, List<Constraint> cs) {
+    List<Constraint> out = new ArrayList<>();
+    for (Constraint c : cs) {
+      if (rnd.nextInt(8) > 0) {
+        out.add(c);
+      }
+    }
+    if (rnd.nextInt(4) == 0) {
+      out.add(Constraint.parse(pick(rnd, CONSTRAINTS)));
+    }
+    return out;
   }
 
   /** A random grant; below a parent it mostly copies the parent's parts, so many are accepted. */
@@ -102,30 +124,45 @@ class DelegationPropertiesTest {
     } else {
       b.parent(parent.id());
     }
+    List<Scope> scopes = new ArrayList<>();
     if (derive) {
-      int kept = 0;
       for (Scope s : parent.scopes()) {
         if (rnd.nextInt(5) > 0) {
-          b.scope(rnd.nextInt(3) == 0 ? new Scope(s.tools(), s.operations(), List.of(pick(rnd, RESOURCE_PATTERNS))) : s);
-          kept++;
+          Scope kept = rnd.nextInt(3) == 0
+              ? new Scope(s.tools(), s.operations(), List.of(pick(rnd, RESOURCE_PATTERNS)), s.constraints()) : s;
+          scopes.add(rnd.nextInt(3) == 0 ? kept.withConstraints(vary(rnd, kept.constraints())) : kept);
         }
       }
-      if (rnd.nextInt(4) == 0 || kept == 0) {
-        b.scope(randomScope(rnd));
+      if (rnd.nextInt(4) == 0 || scopes.isEmpty()) {
+        scopes.add(randomScope(rnd));
       }
     } else {
       int n = 1 + rnd.nextInt(2);
       for (int i = 0; i < n; i++) {
-        b.scope(randomScope(rnd));
+        scopes.add(randomScope(rnd));
       }
     }
     if (derive) {
       for (Constraint c : parent.constraints()) {
-        if (rnd.nextInt(8) > 0) {
+        int where = rnd.nextInt(8);
+        if (where == 0) {
+          continue; // dropped: refused unless a scope constraint implies it
+        }
+        if (where == 1) {
+          // kept in every scope (or, by chance, only some) instead of at the grant level
+          for (int i = 0; i < scopes.size(); i++) {
+            if (rnd.nextInt(6) > 0) {
+              List<Constraint> cs = new ArrayList<>(scopes.get(i).constraints());
+              cs.add(c);
+              scopes.set(i, scopes.get(i).withConstraints(cs));
+            }
+          }
+        } else {
           b.constraint(c);
         }
       }
     }
+    scopes.forEach(b::scope);
     int extra = rnd.nextInt(3);
     for (int i = 0; i < extra; i++) {
       b.constraint(pick(rnd, CONSTRAINTS));
@@ -260,6 +297,48 @@ class DelegationPropertiesTest {
       assertThat(a.allowed()).as("'%s' (%s) was allowed %s.%s on %s with %s at %s, but its ancestor '%s' (%s) "
               + "was not: %s", leaf.id(), leaf.holder(), call.tool(), call.operation(), call.resource(), call.args(),
           clock.instant(), ancestor.id(), ancestor.holder(), a.explain()).isTrue();
+    }
+  }
+
+  /** Returns {@code g} as a root grant of alice held by {@code holder}, with all its other parts. */
+  private static Grant asRoot(Grant g, String holder) {
+    return new Grant(g.id(), "alice", holder, null, g.task(), g.scopes(), g.constraints(), g.notBefore(),
+        g.expiresAt(), g.window(), g.maxCalls(), g.credential());
+  }
+
+  @Property(tries = 600)
+  void anIssuedSubGrantOnItsOwnAllowsNothingItsParentOnItsOwnWouldNot(@ForAll long seed) {
+    // the property above holds even if issuance let a widening child through, because every
+    // decision re-checks the ancestors; this one takes the chain away and compares each child with
+    // its parent alone, so it tests issuance (scope, scope-constraint and grant-constraint
+    // narrowing) by itself
+    Random rnd = new Random(seed);
+    Remit remit = Remit.builder().policy(world()).clock(new MutableClock(T0)).build();
+    List<Grant> chain = issueChain(remit, rnd);
+    Statistics.label("depth").collect(chain.size());
+    for (int i = 1; i < chain.size(); i++) {
+      Grant child = chain.get(i);
+      Grant parent = chain.get(i - 1);
+      MutableClock c1 = new MutableClock(T0);
+      MutableClock c2 = new MutableClock(T0);
+      Remit childAlone = Remit.builder().policy(world()).clock(c1).withoutDecisionCache().build();
+      Remit parentAlone = Remit.builder().policy(world()).clock(c2).withoutDecisionCache().build();
+      childAlone.issue(asRoot(child, "a0"));
+      parentAlone.issue(asRoot(parent, "a0"));
+      for (int k = 0; k < 8; k++) {
+        Instant at = T0.plus(pick(rnd, TIMES));
+        c1.set(at);
+        c2.set(at);
+        Request call = randomCall(rnd, "a0", child);
+        Decision c = childAlone.authorize(call);
+        Statistics.label("child alone").collect(c.outcome());
+        if (c.allowed()) {
+          Decision p = parentAlone.authorize(call);
+          assertThat(p.allowed()).as("'%s' alone allowed %s.%s on %s with %s at %s, but its parent '%s' alone did "
+                  + "not: %s%nchild: %s%nparent: %s", child.id(), call.tool(), call.operation(), call.resource(),
+              call.args(), at, parent.id(), p.explain(), child, parent).isTrue();
+        }
+      }
     }
   }
 

@@ -390,6 +390,66 @@ class PolicyReaderTest {
   }
 
   @Test
+  void aScopeMayCarryItsOwnConstraints() {
+    Policy p = Policy.parse(BASE.replace("scopes: [{tools: [payments], operations: [charge], resources: [\"**\"]}]",
+        "scopes:\n      - {tools: [payments], operations: [charge], resources: [\"**\"],"
+            + " constraints: [\"args.amount <= 500\", \"args.currency in [EUR, USD]\"]}\n"
+            + "      - {tools: [payments], operations: [refund], resources: [\"**\"], constraints: []}"), "p.yaml");
+
+    assertThat(p.grants().get(0).scopes()).containsExactly(
+        Scope.of("payments", List.of("charge"), "**").withConstraints("args.amount <= 500", "args.currency in [EUR, USD]"),
+        Scope.of("payments", List.of("refund"), "**"));
+    Policy json = Policy.parse("""
+        {"agents": [{"id": "bot"}],
+         "principals": [{"id": "alice", "kind": "human", "entitlements": [
+           {"tools": ["payments"], "operations": ["*"], "resources": ["**"], "constraints": ["args.amount < 10000"]}]}],
+         "tools": [{"name": "payments", "operations": {"charge": "money-movement"}}],
+         "grants": [{"id": "g1", "principal": "alice", "holder": "bot", "expires_at": "2030-01-01T00:00:00Z",
+           "scopes": [{"tools": ["payments"], "operations": ["charge"], "resources": ["**"],
+                       "constraints": ["args.amount <= 500"]}]}]}
+        """, "p.json");
+    assertThat(json.principals().get(0).entitlements().get(0).constraints())
+        .containsExactly(Constraint.parse("args.amount < 10000"));
+    assertThat(json.grants().get(0).scopes().get(0).constraints()).containsExactly(Constraint.parse("args.amount <= 500"));
+  }
+
+  @Test
+  void aBadScopeConstraintIsReportedAtItsEntry() {
+    assertThat(problems(BASE.replace("resources: [\"**\"]}]",
+        "resources: [\"**\"], constraints: [\"args.amount <= 500\", \"amount < 3\"]}]")))
+        .containsExactly(problem("grants[0].scopes[0].constraints[1]",
+            "constraint 'amount < 3': attribute 'amount' must start with one of [agent, args, context, resource, tool]",
+            "write 'attribute operator value', e.g. 'args.amount <= 500'"));
+    assertThat(problems(BASE.replace("operations: [\"*\"], resources: [\"**\"]}",
+        "operations: [\"*\"], resources: [\"**\"], constraints: [\"args.amount <=\"]}")))
+        .extracting(Problem::path).containsExactly("principals[0].entitlements[0].constraints[0]");
+    assertThat(problems(BASE.replace("resources: [\"**\"]}]", "resources: [\"**\"], constraints: \"args.amount <= 5\"}]")))
+        .containsExactly(problem("grants[0].scopes[0].constraints", "expected a list, got a string", null));
+    assertThat(problems(BASE.replace("resources: [\"**\"]}]", "resources: [\"**\"], constraints: [[args.amount]]}]")))
+        .extracting(Problem::path).containsExactly("grants[0].scopes[0].constraints[0]");
+  }
+
+  @Test
+  void aGrantThatDropsAScopeConstraintItMustKeepIsReportedAtItsPath() {
+    String limited = BASE.replace("operations: [\"*\"], resources: [\"**\"]}",
+        "operations: [\"*\"], resources: [\"**\"], constraints: [\"args.amount <= 500\"]}");
+    assertThat(problems(limited)).containsExactly(problem("grants[0].scopes",
+        "scope 0 {tools [payments], operations [charge], resources [**]} exceeds the entitlements of principal "
+            + "'alice': it drops or loosens constraint 'args.amount <= 500' of the scope {tools [payments], "
+            + "operations [*], resources [**], constraints [args.amount <= 500]} it falls in "
+            + "(repeat it or state a stricter one)", null));
+    String child = BASE.replace("resources: [\"**\"]}]", "resources: [\"**\"], constraints: [\"args.amount <= 500\"]}]")
+        + "  - id: g2\n    parent: g1\n    holder: bot\n    expires_at: 2030-01-01T00:00:00Z\n"
+        + "    scopes: [{tools: [payments], operations: [charge], resources: [\"a/**\"], constraints: [\"args.amount <= 900\"]}]\n";
+    assertThat(problems(child)).extracting(Problem::path, Problem::message).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("grants[1]", "sub-grant 'g2' exceeds its parent: scope 0 {tools [payments], "
+            + "operations [charge], resources [a/**], constraints [args.amount <= 900]} exceeds parent grant 'g1': it "
+            + "drops or loosens constraint 'args.amount <= 500' of the scope {tools [payments], operations [charge], "
+            + "resources [**], constraints [args.amount <= 500]} it falls in (repeat it or state a stricter one)"));
+    Policy.parse(child.replace("args.amount <= 900", "args.amount <= 90"), "p.yaml");
+  }
+
+  @Test
   void duplicateKeysAreAnErrorInJsonToo() {
     assertThat(problems("{\"version\": \"a\", \"version\": \"b\"}", "p.json")).containsExactly(
         new Problem("p.json", "version", "duplicate key 'version' at line 1, column 18",

@@ -47,7 +47,7 @@ final class SuiteReader {
       "resource_type", "args", "resource_properties", "context");
   static final Set<String> GRANT_KEYS = Set.of("id", "principal", "holder", "parent", "task", "scopes",
       "constraints", "not_before", "expires_at", "ttl", "window", "max_calls", "credential");
-  static final Set<String> SCOPE_KEYS = Set.of("tools", "operations", "resources");
+  static final Set<String> SCOPE_KEYS = Set.of("tools", "operations", "resources", "constraints");
   static final Set<String> APPROVE_KEYS = Set.of("approver", "role", "ttl", "request", "case", "as");
 
   /** A problem in a suite file; the message names file and path. */
@@ -495,19 +495,8 @@ final class SuiteReader {
       for (Scope s : scopes(required(v, "scopes", p), p + ".scopes", false)) {
         b.scope(s);
       }
-      if (v.has("constraints")) {
-        JsonNode cs = v.get("constraints");
-        if (!cs.isArray()) {
-          throw bad(p + ".constraints", "must be a list such as [\"args.amount <= 500\"]");
-        }
-        for (int i = 0; i < cs.size(); i++) {
-          String cp = p + ".constraints[" + i + "]";
-          try {
-            b.constraint(Constraint.parse(text(cs.get(i), cp)));
-          } catch (IllegalArgumentException e) {
-            throw bad(cp, e.getMessage());
-          }
-        }
+      for (Constraint c : constraints(v, p)) {
+        b.constraint(c);
       }
       if (v.has("not_before")) {
         b.notBefore(instant(v.get("not_before"), p + ".not_before"));
@@ -558,12 +547,33 @@ final class SuiteReader {
         throw bad(sp, "must be a scope {tools, operations, resources}");
       }
       keys(s, sp, SCOPE_KEYS);
+      List<Constraint> constraints = constraints(s, sp);
       try {
         out.add(new Scope(strings(required(s, "tools", sp), sp + ".tools"),
             strings(required(s, "operations", sp), sp + ".operations"),
-            strings(required(s, "resources", sp), sp + ".resources")));
+            strings(required(s, "resources", sp), sp + ".resources"), constraints));
       } catch (IllegalArgumentException e) {
         throw bad(sp, e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Returns the constraints listed under {@code constraints} in {@code v} (a grant or a scope), if any. */
+  private List<Constraint> constraints(JsonNode v, String p) {
+    List<Constraint> out = new ArrayList<>();
+    if (v.has("constraints")) {
+      JsonNode cs = v.get("constraints");
+      if (!cs.isArray()) {
+        throw bad(p + ".constraints", "must be a list such as [\"args.amount <= 500\"]");
+      }
+      for (int i = 0; i < cs.size(); i++) {
+        String cp = p + ".constraints[" + i + "]";
+        try {
+          out.add(Constraint.parse(text(cs.get(i), cp)));
+        } catch (IllegalArgumentException e) {
+          throw bad(cp, e.getMessage());
+        }
       }
     }
     return out;

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  * approval are never cached (approvals are single-use state outside the revision). The key holds
  * every request value evaluation reads: subject, tool, operation, resource, {@code context.task},
  * {@code resource.type} if any constraint reads it, and the value of every request attribute a
- * constraint or rule in force refers to; other context (trace ids, timestamps) is ignored.
+ * constraint (of a grant, of a grant's scope or of a principal's entitlement) or rule in force refers to; other context (trace ids, timestamps) is ignored.
  * See {@code docs/caching.md}.
  *
  * <p>Thread-safe; the lookup does not allocate (a per-thread probe key).
@@ -206,6 +206,10 @@ public final class DecisionCache {
         for (Condition c : g.constraints) {
           byPath.putIfAbsent(c.attr().path(), c.attr());
         }
+        addScopes(byPath, g.scopes);
+      }
+      for (CompiledScope[] entitlements : s.entitlements.values()) {
+        addScopes(byPath, entitlements);
       }
       for (Attr a : runtime) {
         byPath.putIfAbsent(a.path(), a);
@@ -225,6 +229,15 @@ public final class DecisionCache {
       this.attrs = keep.toArray(new Attr[0]);
       this.resourceType = type;
       this.ruleZones = zones.isEmpty() ? NO_ZONES : zones.toArray(new ZoneId[0]);
+    }
+
+    /** Adds the attributes the constraints of {@code scopes} read (grant scopes and entitlements alike). */
+    private static void addScopes(Map<String, Attr> byPath, CompiledScope[] scopes) {
+      for (CompiledScope sc : scopes) {
+        for (Condition c : sc.constraints()) {
+          byPath.putIfAbsent(c.attr().path(), c.attr());
+        }
+      }
     }
 
     private static void addZone(List<ZoneId> zones, TimeWindow w) {

@@ -323,7 +323,10 @@ public final class Engine {
 
   private Failure checkChain(GrantNode leaf, Call call, Snapshot s) {
     Request r = call.request;
-    if (!CompiledScope.anyCovers(leaf.scopes, r.tool(), r.operation(), r.resource())) {
+    // one pass over the leaf's scopes: whether any covers the call, and whether one whose
+    // constraints hold does (reported below, after the grant's validity in time)
+    long leafMatch = CompiledScope.match(leaf.scopes, call);
+    if (leafMatch == CompiledScope.NOT_COVERED) {
       return NOT_COVERED;
     }
     long now = call.now;
@@ -355,10 +358,16 @@ public final class Engine {
           return fail(leaf, ReasonCode.DELEGATOR_INACTIVE, "'" + g.holder + "', which delegated through "
               + which + ", is " + (holder == null ? "unknown" : hs.name().toLowerCase(java.util.Locale.ROOT)));
         }
-        if (!CompiledScope.anyCovers(g.scopes, r.tool(), r.operation(), r.resource())) {
+        long m = CompiledScope.match(g.scopes, call);
+        if (m == CompiledScope.NOT_COVERED) {
           return fail(leaf, ReasonCode.DELEGATION_EXCEEDS_PARENT, which + " does not cover "
               + r.tool() + "." + r.operation() + " on '" + r.resource() + "', so '" + leaf.id + "' cannot either");
         }
+        if (m != CompiledScope.ALLOWED) {
+          return scopeFailure(leaf, which + ", in its scope ", g.scopes, m, call);
+        }
+      } else if (leafMatch != CompiledScope.ALLOWED) {
+        return scopeFailure(leaf, which + ", in its scope ", g.scopes, leafMatch, call);
       }
       for (Condition c : g.constraints) {
         int res = c.evaluate(call);
@@ -387,11 +396,27 @@ public final class Engine {
     if (principal == null) {
       return fail(leaf, ReasonCode.UNKNOWN_PRINCIPAL, "principal '" + g.principal + "' behind grant '" + leaf.id + "' is not known");
     }
-    if (!CompiledScope.anyCovers(s.entitlements.get(g.principal), r.tool(), r.operation(), r.resource())) {
+    CompiledScope[] entitlements = s.entitlements.get(g.principal);
+    long m = CompiledScope.match(entitlements, call);
+    if (m == CompiledScope.NOT_COVERED) {
       return fail(leaf, ReasonCode.PRINCIPAL_NOT_ENTITLED, "principal '" + g.principal + "' is not (any longer) entitled to "
           + r.tool() + "." + r.operation() + " on '" + r.resource() + "'");
     }
+    if (m != CompiledScope.ALLOWED) {
+      return scopeFailure(leaf, "principal '" + g.principal + "', in its entitlement ", entitlements, m, call);
+    }
     return null;
+  }
+
+  /**
+   * Returns the failure for a {@link CompiledScope#match} result naming a failing constraint: the
+   * scopes covered the call but none of them with all its constraints holding. Only on a deny.
+   */
+  private static Failure scopeFailure(GrantNode leaf, String prefix, CompiledScope[] scopes, long m, Call call) {
+    int i = CompiledScope.failedScope(m);
+    int res = CompiledScope.failedResult(m);
+    Condition c = scopes[i].constraints()[CompiledScope.failedConstraint(m)];
+    return fail(leaf, conditionCode(res), prefix + i + ", " + conditionMessage(c, res, call));
   }
 
   private static Failure fail(GrantNode leaf, ReasonCode code, String message) {
@@ -790,8 +815,13 @@ public final class Engine {
   private void addRuntimeAttributes(GrantNode node) {
     Attr[] cur = runtimeAttrs;
     List<Attr> added = null;
+    // grant constraints and scope constraints alike: a path either reads must be in the cache key
+    List<Condition> conditions = new ArrayList<>(Arrays.asList(node.constraints));
+    for (CompiledScope sc : node.scopes) {
+      conditions.addAll(Arrays.asList(sc.constraints()));
+    }
     next:
-    for (Condition c : node.constraints) {
+    for (Condition c : conditions) {
       for (Attr a : cur) {
         if (a.path().equals(c.attr().path())) {
           continue next;

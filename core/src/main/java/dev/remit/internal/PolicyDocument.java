@@ -49,7 +49,7 @@ final class PolicyDocument {
       "operations", "resources", "when", "during", "outside", "approver_role", "bind", "on_missing");
   static final List<String> GRANT = List.of("id", "principal", "holder", "parent", "task", "scopes",
       "constraints", "not_before", "expires_at", "window", "max_calls", "credential");
-  static final List<String> SCOPE = List.of("tools", "operations", "resources");
+  static final List<String> SCOPE = List.of("tools", "operations", "resources", "constraints");
   static final List<String> WINDOW = List.of("start", "end", "zone", "days");
   static final List<String> CREDENTIAL = List.of("audience", "scopes", "ttl");
 
@@ -389,7 +389,8 @@ final class PolicyDocument {
     List<String> operations = n.strings(o, p, "operations", true, true, n::operation);
     List<String> resources = n.strings(o, p, "resources", true, true,
         (s, at) -> n.pattern(s, at, "resource"));
-    for (String key : SCOPE) {
+    List<Constraint> constraints = constraints(o, p, "constraints");
+    for (String key : List.of("tools", "operations", "resources")) {
       JsonNode v = PolicyNodes.get(o, key);
       if (v != null && v.isArray() && v.isEmpty()) {
         out.add(PolicyProblems.child(p, key), "must not be empty",
@@ -399,7 +400,7 @@ final class PolicyDocument {
     if (out.count() > before) {
       return null;
     }
-    return construct(p, () -> new Scope(tools, operations, resources));
+    return construct(p, () -> new Scope(tools, operations, resources, constraints));
   }
 
   private TimeWindow window(ObjectNode parent, String path, String key) {

@@ -30,22 +30,22 @@ public final class Validation {
    * @param childStart the instant the child becomes valid (its notBefore, or issuance time)
    */
   public static String narrowing(Grant child, Grant parent, long childStart) {
-    String why = CompiledScope.containment(child.scopes(), parent.scopes(), "parent grant '" + parent.id() + "'");
+    String why = CompiledScope.containment(child.scopes(), child.constraints(), parent.scopes(),
+        "parent grant '" + parent.id() + "'");
     if (why != null) {
       return why;
     }
-    for (Constraint pc : parent.constraints()) {
-      Condition p = new Condition(pc);
-      boolean kept = false;
-      for (Constraint cc : child.constraints()) {
-        if (new Condition(cc).implies(p)) {
-          kept = true;
-          break;
-        }
-      }
-      if (!kept) {
-        return "it drops or loosens constraint '" + pc + "' of parent grant '" + parent.id()
-            + "' (repeat it or state a stricter one)";
+    // every call the child allows goes through one of its scopes with that scope's constraints and
+    // the child's grant constraints holding: together they must imply each parent grant constraint
+    boolean scoped = child.scopes().stream().anyMatch(sc -> !sc.constraints().isEmpty());
+    for (int i = 0; i < child.scopes().size(); i++) {
+      Scope sc = child.scopes().get(i);
+      Constraint lost = CompiledScope.firstNotImplied(parent.constraints(),
+          CompiledScope.conditions(sc.constraints(), child.constraints()));
+      if (lost != null) {
+        return "it drops or loosens constraint '" + lost + "' of parent grant '" + parent.id() + "'"
+            + (scoped ? " for its scope " + i + " " + CompiledScope.describe(sc) : "")
+            + " (repeat it or state a stricter one)";
       }
     }
     if (parent.notBefore() != null && childStart < parent.notBefore().toEpochMilli()) {
@@ -110,7 +110,8 @@ public final class Validation {
       if (p == null) {
         return "principal '" + g.principal() + "' is not known" + Engine.suggestion(g.principal(), s.principals.keySet());
       }
-      return CompiledScope.containment(g.scopes(), p.entitlements(), "the entitlements of principal '" + p.id() + "'");
+      return CompiledScope.containment(g.scopes(), g.constraints(), p.entitlements(),
+          "the entitlements of principal '" + p.id() + "'");
     }
     if (parent == null) {
       return "parent grant '" + g.parent() + "' does not exist";
@@ -150,7 +151,8 @@ public final class Validation {
     }
     Principal p = s.principals.get(parent.principal);
     if (p != null) {
-      return CompiledScope.containment(g.scopes(), p.entitlements(), "the current entitlements of principal '" + p.id() + "'");
+      return CompiledScope.containment(g.scopes(), g.constraints(), p.entitlements(),
+          "the current entitlements of principal '" + p.id() + "'");
     }
     return null;
   }
@@ -337,7 +339,8 @@ public final class Validation {
               hint(g.principal(), principals.keySet())));
         } else if (inCatalog) {
           // with unknown tools or operations, containment would only echo the problems above
-          why = CompiledScope.containment(g.scopes(), pr.entitlements(), "the entitlements of principal '" + pr.id() + "'");
+          why = CompiledScope.containment(g.scopes(), g.constraints(), pr.entitlements(),
+              "the entitlements of principal '" + pr.id() + "'");
           if (why != null) {
             out.add(new Problem(src, at + ".scopes", why, null));
           }
