@@ -305,6 +305,86 @@ class AuditTrailTest {
     }
   }
 
+  /** Waits (without sleeping) until {@code t} is parked or has ended; fails after 10 s. */
+  static void awaitParked(Thread t) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (t.isAlive() && t.getState() != Thread.State.TIMED_WAITING && t.getState() != Thread.State.WAITING) {
+      assertThat(System.nanoTime()).as("thread never parked").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void closingReleasesACallerWaitingForRoomUnderBlockAndCountsItsRecordAsDropped() throws Exception {
+    GatedSink sink = new GatedSink();
+    AuditTrail trail = AuditTrail.builder().sink(sink).queueCapacity(1).whenFull(AuditTrail.QueuePolicy.BLOCK).build();
+    Remit remit = AuditFixture.remit(trail);
+    Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+    remit.authorize(r);
+    assertThat(sink.entered.await(10, TimeUnit.SECONDS)).isTrue(); // the writer holds record 1
+    remit.authorize(r); // record 2 fills the queue
+    Thread caller = new Thread(() -> remit.authorize(r)); // record 3 waits for room
+    caller.start();
+    awaitParked(caller);
+    assertThat(caller.isAlive()).as("the caller waits while the queue is full").isTrue();
+    Thread closer = new Thread(trail::close); // waits for the gated writer, but releases the caller
+    closer.start();
+    caller.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(caller.isAlive()).as("closing released the waiting caller").isFalse();
+    sink.gate.countDown();
+    closer.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(trail.stats()).isEqualTo(new AuditStats(3, 2, 1, 0, 0));
+  }
+
+  @Test
+  void aSinkThatThrowsAnErrorIsCountedLikeAnyFailureAndTheWriterGoesOn() {
+    MemoryAuditSink mem = AuditSinks.memory();
+    AuditSink buggy = record -> {
+      throw new AssertionError("a bug in the sink");
+    };
+    AuditTrail trail = AuditTrail.builder().sink(buggy).sink(mem).build();
+    try (Remit remit = AuditFixture.remit(trail)) {
+      Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+      remit.authorize(r);
+      remit.authorize(r);
+      assertThat(trail.flush()).isTrue();
+      assertThat(mem.records()).hasSize(2);
+      AuditStats stats = trail.stats();
+      assertThat(stats.sinkErrors()).isEqualTo(2);
+      assertThat(stats.offered()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aWriterStoppedByAVirtualMachineErrorNeverLeavesCallersOrFlushWaiting() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    AuditSink dying = record -> {
+      entered.countDown();
+      gate.await();
+      throw new OutOfMemoryError("simulated: the writer thread stops");
+    };
+    AuditTrail trail = AuditTrail.builder().sink(dying).queueCapacity(1).whenFull(AuditTrail.QueuePolicy.BLOCK).build();
+    Remit remit = AuditFixture.remit(trail);
+    Request r = Request.of("support-bot", "billing", "read").resource("invoices/1").build();
+    remit.authorize(r);
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    remit.authorize(r); // fills the queue
+    Thread caller = new Thread(() -> remit.authorize(r));
+    caller.start();
+    awaitParked(caller);
+    gate.countDown(); // the sink throws an OutOfMemoryError: the writer thread ends
+    caller.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(caller.isAlive()).as("a caller waiting for room is released when the writer stops").isFalse();
+    assertThat(trail.flush()).as("flush reports failure instead of waiting for ever").isFalse();
+    assertThat(remit.authorize(r).allowed()).as("decisions go on").isTrue();
+    AuditStats stats = trail.stats();
+    assertThat(stats.written()).isZero();
+    assertThat(stats.dropped()).isGreaterThanOrEqualTo(2);
+    remit.close();
+  }
+
   @Test
   void aFailingSinkIsCountedAndNeverChangesADecisionWhileOtherSinksStillReceive() {
     MemoryAuditSink mem = AuditSinks.memory();

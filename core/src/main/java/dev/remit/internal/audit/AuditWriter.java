@@ -58,7 +58,7 @@ public final class AuditWriter {
     this.redactor = redactor;
     this.rawIntent = rawIntent;
     this.arguments = arguments;
-    this.thread = new Thread(this::run, "remit-audit-writer");
+    this.thread = new Thread(this::runLogged, "remit-audit-writer");
     thread.setDaemon(true);
     thread.start();
     // a host that forgets close() still gets its queued records written on a normal JVM exit
@@ -195,6 +195,27 @@ public final class AuditWriter {
 
   // ------------------------------------------------------------------ writer thread
 
+  /**
+   * The writer thread's body. Only an error of the virtual machine itself (out of memory, stack
+   * overflow) stops it; that is logged, and from then on every record offered is dropped and
+   * counted (a caller waiting for room under BLOCK is released).
+   */
+  private void runLogged() {
+    try {
+      run();
+    } catch (Throwable t) {
+      LOG.error("the audit writer thread has stopped; records offered from now on are dropped and counted", t);
+      throw t;
+    }
+  }
+
+  /** Rethrows errors of the virtual machine; anything else a sink throws is the sink's failure. */
+  private static void rethrowFatal(Throwable t) {
+    if (t instanceof VirtualMachineError) {
+      throw (VirtualMachineError) t;
+    }
+  }
+
   private void run() {
     long idle = 20_000;
     Object[] batch = new Object[BATCH];
@@ -248,7 +269,8 @@ public final class AuditWriter {
       AuditRecord r;
       try {
         r = build(e);
-      } catch (RuntimeException ex) {
+      } catch (Throwable ex) {
+        rethrowFatal(ex);
         counters.addSinkError();
         LOG.error("could not build an audit record; counted as a sink error", ex);
         continue;
@@ -257,7 +279,8 @@ public final class AuditWriter {
       for (AuditSink s : sinks) {
         try {
           s.write(r);
-        } catch (Exception | LinkageError ex) {
+        } catch (Throwable ex) {
+          rethrowFatal(ex);
           ok = false;
           long errors = counters.addSinkError();
           LOG.error("audit sink {} failed to write a {} record; {} sink errors so far",
@@ -281,7 +304,8 @@ public final class AuditWriter {
     for (AuditSink s : sinks) {
       try {
         s.close();
-      } catch (Exception | LinkageError ex) {
+      } catch (Throwable ex) {
+        rethrowFatal(ex);
         counters.addSinkError();
         LOG.error("audit sink {} failed to close", s.getClass().getName(), ex);
       }
@@ -297,7 +321,8 @@ public final class AuditWriter {
     for (AuditSink s : sinks) {
       try {
         s.flush();
-      } catch (Exception | LinkageError ex) {
+      } catch (Throwable ex) {
+        rethrowFatal(ex);
         counters.addSinkError();
         LOG.error("audit sink {} failed to flush", s.getClass().getName(), ex);
       }
