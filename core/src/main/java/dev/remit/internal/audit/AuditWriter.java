@@ -137,9 +137,16 @@ public final class AuditWriter {
   }
 
   public AuditStats stats() {
+    boolean gone = closed || !thread.isAlive();
     long queued = Math.max(0, queue.size() - markers.get());
     long done = counters.processed();
     long lost = queue.drops();
+    if (gone) {
+      // no writer will take what is still queued (offered in the instant close() finished, or
+      // left behind by a writer stopped by a VM error): it is lost, so it counts as dropped
+      lost += queued;
+      queued = 0;
+    }
     return new AuditStats(done + lost + queued, counters.written(), lost, counters.sinkErrors(), queued);
   }
 
