@@ -425,6 +425,14 @@ class ScopeConstraintsAdversarialTest {
           {"args.ok == true", "args.ok in [true, false]"},
           {"args.ok == true", "args.ok != false"},
           {"args.x == 1", "args.x in [1, true]"},
+          // -0 and 0 are one number to evaluation but two Doubles to equals()
+          {"args.x != 0", "args.x in [-0]"},
+          {"args.x != 0", "args.x == -0"},
+          {"args.x not in [0]", "args.x != -0"},
+          {"args.x > 0", "args.x >= -0"},
+          // a string that looks like a number, against a number, and the reverse
+          {"args.x in [5]", "args.x in [\"5\"]"},
+          {"args.x == \"5\"", "args.x == 5"},
       };
       for (String[] c : refused) {
         Remit remit = withParent(rootGrant("parent", "orch")
@@ -617,6 +625,87 @@ class ScopeConstraintsAdversarialTest {
             t.same(b.build());
           }
         }
+      }
+    }
+
+    @Test
+    void cachedAndUncachedAgreeUnderRandomScopeConstraintChanges() {
+      String[] constraints = {"args.amount <= 500", "args.amount < 100", "context.lane != slow", "context.lane == fast",
+          "resource.tier in [gold, silver]", "resource.type == account", "args.meta.kind == invoice",
+          "args.flag == true", "agent.environment == staging", "tool.risk == money-movement", "args.amount in [1, 2.5]"};
+      Object[] amounts = {1, 2.5, 99, 100, 100.0, 500L, new BigDecimal("500.00"), 501, "1", null};
+      String[] lanes = {"fast", "slow", null};
+      for (long seed = 1; seed <= 4; seed++) {
+        java.util.Random rnd = new java.util.Random(seed);
+        Twin t = new Twin(base().grant(rootGrant("doc", "orch").allow("payments", ALL_OPS, "acct/**")
+            .allow("crm", ALL_OPS, "**").build()).build());
+        List<Request> recent = new ArrayList<>();
+        int issued = 0;
+        for (int step = 0; step < 400; step++) {
+          int what = rnd.nextInt(100);
+          if (what < 85) {
+            Request r;
+            if (!recent.isEmpty() && rnd.nextInt(3) == 0) {
+              r = recent.get(rnd.nextInt(recent.size()));
+            } else {
+              String tool = rnd.nextBoolean() ? "payments" : "crm";
+              Request.Builder b = Request.of(rnd.nextBoolean() ? "worker" : "helper", tool,
+                  tool.equals("payments") ? (rnd.nextBoolean() ? "transfer" : "read") : "read")
+                  .resource(rnd.nextBoolean() ? "account" : null, "acct/" + rnd.nextInt(2));
+              Object amount = amounts[rnd.nextInt(amounts.length)];
+              if (amount != null) {
+                b.arg("amount", amount);
+              }
+              String lane = lanes[rnd.nextInt(lanes.length)];
+              if (lane != null) {
+                b.context("lane", lane);
+              }
+              if (rnd.nextBoolean()) {
+                b.resourceProperty("tier", rnd.nextBoolean() ? "gold" : "bronze");
+              }
+              if (rnd.nextBoolean()) {
+                b.arg("meta", Map.of("kind", rnd.nextBoolean() ? "invoice" : "memo"));
+              }
+              if (rnd.nextBoolean()) {
+                b.arg("flag", rnd.nextBoolean());
+              }
+              r = b.build();
+              recent.add(r);
+              if (recent.size() > 10) {
+                recent.remove(0);
+              }
+            }
+            t.same(r);
+          } else if (what < 92) {
+            String holder = rnd.nextBoolean() ? "worker" : "helper";
+            Scope sc = Scope.all(rnd.nextBoolean() ? "payments" : "crm", rnd.nextBoolean() ? "acct/**" : "acct/1")
+                .withConstraints(constraints[rnd.nextInt(constraints.length)]);
+            Grant.Builder g = rnd.nextBoolean() ? rootGrant("rt" + issued++, holder).scope(sc)
+                : subGrant("rt" + issued++, "doc", holder).scope(sc);
+            try {
+              t.issue(g);
+            } catch (GrantRefusedException e) {
+              // both refuse alike: the twin's second issue never ran, and the first refused
+            }
+          } else if (what < 97) {
+            List<Scope> e = new ArrayList<>();
+            e.add(Scope.all("payments", "**").withConstraints(constraints[rnd.nextInt(constraints.length)]));
+            e.add(rnd.nextBoolean() ? Scope.all("crm", "**") : Scope.all("crm", "**")
+                .withConstraints(constraints[rnd.nextInt(constraints.length)]));
+            if (rnd.nextBoolean()) {
+              e.add(Scope.all("**", "**"));
+            }
+            t.setEntitlements("alice", e);
+          } else {
+            t.swap(base().grant(rootGrant("doc", "orch").scope(Scope.all("payments", "acct/**")
+                    .withConstraints(constraints[rnd.nextInt(constraints.length)]))
+                .scope(Scope.all("crm", "**").withConstraints(constraints[rnd.nextInt(constraints.length)])).build())
+                .grant(rootGrant("doc2", "worker").scope(Scope.all("crm", "acct/**")
+                    .withConstraints(constraints[rnd.nextInt(constraints.length)])).build())
+                .build());
+          }
+        }
+        assertThat(t.cached.cacheStats().hits()).as("seed %s exercised the cache", seed).isPositive();
       }
     }
 
