@@ -23,8 +23,10 @@ import java.util.Objects;
  * {@code action.properties.args} the call's arguments; {@code resource.id}, {@code resource.type}
  * and {@code resource.properties} map to the request's resource, resource type and resource
  * properties; {@code context} is the request context. Integers become {@link Long} (or
- * {@link java.math.BigInteger} past its range), decimals {@link Double} (or
- * {@link java.math.BigDecimal} past its range).
+ * {@link java.math.BigInteger} past its range), decimals {@link Double} when a double holds
+ * exactly that decimal (e.g. {@code 12.5}, {@code 0.1} as its shortest text), otherwise
+ * {@link java.math.BigDecimal} (more digits than a double carries, or past its range), so no
+ * decimal is rounded on its way to a constraint.
  *
  * <p><b>Errors.</b> Parsing throws {@link IllegalArgumentException} only when the text itself is
  * unusable: not JSON, not a JSON object, a key given twice, trailing data, or (for batches) a

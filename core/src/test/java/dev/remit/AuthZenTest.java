@@ -93,6 +93,23 @@ class AuthZenTest {
   }
 
   @Test
+  void decimalsADoubleHoldsExactlyAreDoublesAndLongerOnesStayExact() {
+    Request r = AuthZen.parseRequest("""
+        {"subject":{"type":"agent","id":"a"},"action":{"name":"o","properties":{"tool":"t","args":
+          {"a":12.5,"b":0.1,"c":500.0000000000000001,"e":1.0E-7,"f":0.30000000000000004,"g":9007199254740993.0}}},
+         "resource":{"type":"r","id":"r"}}""");
+
+    assertThat(r.args().get("a")).isEqualTo(12.5d);
+    assertThat(r.args().get("b")).isEqualTo(0.1d);
+    assertThat(r.args().get("c")).isInstanceOf(BigDecimal.class);
+    assertThat((BigDecimal) r.args().get("c")).isEqualByComparingTo("500.0000000000000001");
+    assertThat(r.args().get("e")).isEqualTo(1.0E-7d);
+    assertThat(r.args().get("f")).isEqualTo(0.30000000000000004d);
+    assertThat(r.args().get("g")).as("2^53 + 1 has no double").isInstanceOf(BigDecimal.class);
+    assertThat((BigDecimal) r.args().get("g")).isEqualByComparingTo("9007199254740993");
+  }
+
+  @Test
   void anySubjectTypeIsAcceptedAndSubjectPropertiesAreIgnored() {
     Request r = AuthZen.parseRequest("""
         {"subject":{"type":"user","id":"assistant","properties":{"environment":"staging"}},

@@ -322,8 +322,10 @@ public final class AuthZenCodec {
     if (n.isNumber()) {
       BigDecimal d = n.decimalValue();
       double x = d.doubleValue();
-      // a double unless that would overflow to infinity (conditions compare doubleValue())
-      return Double.isFinite(x) ? (Object) x : d;
+      // a Double when it stands for exactly this decimal (its shortest text is the same number);
+      // otherwise the BigDecimal, which conditions compare exactly: 500.0000000000000001 must stay
+      // above a limit of 500, not round down to it (and a value past the double range stays finite)
+      return Double.isFinite(x) && BigDecimal.valueOf(x).compareTo(d) == 0 ? (Object) x : d;
     }
     if (n.isArray()) {
       List<Object> l = new ArrayList<>(n.size());
