@@ -1,5 +1,6 @@
 package dev.remit;
 
+import dev.remit.internal.Frozen;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,14 @@ import java.util.Objects;
  * {@code approval} (id of an approval for this exact call), {@code traceparent}, {@code intent},
  * {@code invoker}.
  *
+ * <p><b>Immutable.</b> The maps are copied deeply when the request is built: nested maps and lists
+ * become read-only copies, each read exactly once, so a map the host changes later (or one that
+ * answers differently each time it is read) cannot make the decision, the decision cache and the
+ * audit record see different values. A nested value that throws while it is copied, or nesting
+ * deeper than 32 levels (a cycle), is kept as an unreadable marker: a decision that needs it is
+ * denied with {@code EVALUATION_ERROR}. Other values (strings, numbers, the host's own objects)
+ * are kept as they are.
+ *
  * @param subject id of the acting agent or component
  * @param tool tool name
  * @param operation operation of the tool
@@ -29,17 +38,11 @@ public record Request(
     Map<String, Object> args, Map<String, Object> resourceProperties, Map<String, Object> context) {
 
   public Request {
-    args = args == null ? Map.of() : unmodifiableCopy(args);
-    resourceProperties = resourceProperties == null ? Map.of() : unmodifiableCopy(resourceProperties);
-    context = context == null ? Map.of() : unmodifiableCopy(context);
-  }
-
-  private static Map<String, Object> unmodifiableCopy(Map<String, Object> m) {
-    if (m.isEmpty()) {
-      return Map.of();
-    }
-    // LinkedHashMap keeps nulls (a JSON null argument) and order; wrapped read-only
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    // deep read-only copies: nested maps and lists are copied too, so nothing the host still holds
+    // can change what the decision, the cache key and the audit record each read
+    args = args == null ? Map.of() : Frozen.map(args, "args");
+    resourceProperties = resourceProperties == null ? Map.of() : Frozen.map(resourceProperties, "resource.properties");
+    context = context == null ? Map.of() : Frozen.map(context, "context");
   }
 
   /** Returns a builder for a call by {@code subject} of {@code tool}.{@code operation}. */

@@ -8,6 +8,7 @@ import static dev.remit.Fixtures.remit;
 import static dev.remit.Fixtures.rootGrant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.AbstractMap;
 import java.util.HashMap;
@@ -98,15 +99,58 @@ class FailClosedTest {
     Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", throwingMap()).build();
     Decision[] d = new Decision[1];
     assertThatCode(() -> d[0] = remit.authorize(r)).doesNotThrowAnyException();
-    assertDenied(d[0], ReasonCode.EVALUATION_ERROR, "evaluation failed: IllegalStateException: lazy argument failed to load");
+    assertDenied(d[0], ReasonCode.EVALUATION_ERROR, "evaluation failed: IllegalStateException: args.meta could not be "
+        + "read when the request was built: IllegalStateException: lazy argument failed to load");
     assertThat(d[0].subject()).isEqualTo("worker");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aNestedArgumentIsReadOnceWhenTheRequestIsBuiltSoLaterChangesCannotReachTheDecision() {
+    Map<String, Object> meta = new HashMap<>(Map.of("kind", "invoice"));
+    Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", meta).build();
+    meta.put("kind", "refund"); // the host changes its own map after building the request
+    assertThat(remit.authorize(r).allowed()).isTrue();
+    assertThat(r.args().get("meta")).isEqualTo(Map.of("kind", "invoice"));
+    assertThatThrownBy(() -> ((Map<String, Object>) r.args().get("meta")).put("kind", "refund"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void aNestedMapThatAnswersDifferentlyEachTimeIsReadOnce() {
+    int[] reads = new int[1];
+    Map<String, Object> shifty = new AbstractMap<>() {
+      @Override
+      public Set<Entry<String, Object>> entrySet() {
+        reads[0]++;
+        return Set.of(Map.entry("kind", reads[0] == 1 ? "invoice" : "refund"));
+      }
+    };
+    Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", shifty).build();
+    assertThat(remit.authorize(r).allowed()).isTrue();
+    assertThat(remit.authorize(r).allowed()).as("the same request decides the same").isTrue();
+    assertThat(reads[0]).isEqualTo(1);
+  }
+
+  @Test
+  void aCyclicOrVeryDeepArgumentIsCutAtTheDepthLimitAndFailsClosedWhereItIsRead() {
+    Map<String, Object> cyclic = new HashMap<>();
+    cyclic.put("kind", "invoice");
+    cyclic.put("self", cyclic);
+    Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", cyclic).build();
+    assertThat(remit.authorize(r).allowed()).as("args.meta.kind is shallow and readable").isTrue();
+    remit.issue(rootGrant("deep", "worker").allow("payments", ALL_OPS, "deep/**")
+        .constraint("args.meta.self.self.self.self.self.self.self.self.self.self.self.self.self.self.self.self"
+            + ".self.self.self.self.self.self.self.self.self.self.self.self.self.self.self.self.kind == invoice"));
+    Decision d = remit.authorize(call("worker", "payments", "transfer", "deep/1").arg("meta", cyclic).build());
+    assertDenied(d, ReasonCode.EVALUATION_ERROR, "nested deeper than 32 levels");
   }
 
   @Test
   void anArgumentThatThrowsACheckedExceptionStillFailsClosed() {
     Map<String, Object> sneaky = new HashMap<>() {
       @Override
-      public Object get(Object key) {
+      public Set<Entry<String, Object>> entrySet() {
         throw FailClosedTest.<RuntimeException>sneaky(new java.io.IOException("disk gone"));
       }
     };

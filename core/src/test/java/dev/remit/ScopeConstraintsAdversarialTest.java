@@ -709,11 +709,6 @@ class ScopeConstraintsAdversarialTest {
      * lazily parsed or concurrently mutated map). The cache reads it for the key, the engine reads it
      * again to decide: the decision for one value is stored under the key of the other.
      */
-    @org.junit.jupiter.api.Disabled("BUG (pre-existing in DecisionCache, reachable through scope constraints): the "
-        + "cache keys a nested request value (args.meta.amount) read once in Key.fill, and the engine decides on a "
-        + "second read; a host map whose value changes between the two reads (900 then 100) stores the ALLOW for 100 "
-        + "under the key amount=900, and a later, ordinary request with meta.amount=900 is served that ALLOW while "
-        + "the uncached answer is DENY (CONSTRAINT_VIOLATED). Request copies only the top-level maps.")
     @Test
     void aNestedValueThatChangesBetweenKeyAndEvaluationMustNotPoisonTheCache() {
       Twin t = new Twin(base().grant(rootGrant("g", "worker").scope(Scope.of("payments", List.of("transfer"), "acct/**")

@@ -117,6 +117,9 @@ public final class Attr {
       if (cur == null) {
         return MISSING;
       }
+      if (cur instanceof Unreadable) {
+        throw ((Unreadable) cur).failure(); // fails the decision closed: EVALUATION_ERROR
+      }
     }
     return cur;
   }
