@@ -132,7 +132,10 @@ public final class DecisionCache {
     Decision d;
     try {
       d = engine.decide(r, now);
-      if (engine.revision() == rev) {
+      // store only if nothing changed meanwhile: not the revision, and not the key layout either
+      // (a change publishes its new state before it bumps the revision, so a decision can see a
+      // new grant whose attributes the key in hand does not hold; such a decision is not cached)
+      if (engine.revision() == rev && p.snapshot == engine.snapshot() && p.runtime == engine.runtimeAttributes()) {
         store(d, r, now, rev, p, probe, e);
       }
     } finally {

@@ -797,6 +797,9 @@ public final class Engine {
       String principal = parent == null ? g.principal() : parent.principal;
       Grant stored = g.principal() == null ? withPrincipal(g, principal) : g;
       GrantNode node = new GrantNode(stored, principal, parent == null ? principal : parent.holder, null, false);
+      // the attributes its constraints read go into the cache key layout before the grant can be
+      // seen: a decision that sees the grant then finds the layout changed and does not cache
+      addRuntimeAttributes(node);
       runtimeGrants.put(node.id, node);
       runtimeByHolder.compute(node.holder, (k, arr) -> {
         if (arr == null) {
@@ -806,7 +809,6 @@ public final class Engine {
         n[arr.length] = node;
         return n;
       });
-      addRuntimeAttributes(node);
       revision.incrementAndGet();
       return stored;
     }
