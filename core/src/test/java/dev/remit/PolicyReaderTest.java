@@ -144,6 +144,14 @@ class PolicyReaderTest {
   }
 
   @Test
+  void aYamlKeyWithAnEmptyValueCountsAsAbsentButAQuotedEmptyStringIsAValue() {
+    Policy p = Policy.parse(BASE.replace("- id: bot\n", "- id: bot\n    owner:\n    purpose: \"\"\n"), "p.yaml");
+
+    assertThat(p.agents().get(0).owner()).isNull();
+    assertThat(p.agents().get(0).purpose()).isEqualTo("");
+  }
+
+  @Test
   void windowDaysMayBeFullNamesOrASingleDay() {
     Policy p = Policy.parse(BASE + "rules:\n  - id: r\n    effect: forbid\n"
         + "    during: {start: \"22:00\", end: \"06:00\", zone: UTC, days: Saturday}\n", "p.yaml");

@@ -782,10 +782,10 @@ class ScopeConstraintsAdversarialTest {
     }
 
     @Test
-    void anEmptyYamlValueForScopeConstraintsIsRejectedRatherThanReadAsNoConstraints() {
-      // docs/policy-format.md says an empty value ("owner:") counts as absent; the YAML reader hands
-      // it over as an empty string, so here it is refused (the safe direction) with a type problem
-      for (String empty : new String[] {"constraints:", "constraints: ''", "constraints: \"\""}) {
+    void anEmptyYamlValueForScopeConstraintsIsAbsentWhileAQuotedEmptyStringIsRejected() {
+      // docs/policy-format.md: an empty value ("owner:") counts as absent, like null
+      assertThat(parse(AT + "constraints:").grants().get(0).scopes().get(0).constraints()).isEmpty();
+      for (String empty : new String[] {"constraints: ''", "constraints: \"\""}) {
         assertThat(problems(AT + empty)).as(empty).extracting(Problem::path, Problem::message)
             .containsExactly(org.assertj.core.groups.Tuple.tuple("grants[0].scopes[0].constraints", "expected a list, got a string"));
       }

@@ -41,6 +41,9 @@ final class PolicySyntax {
       .streamReadConstraints(constraints())
       .build();
   private static final YAMLFactory YAML = YAMLFactory.builder()
+      // `owner:` with nothing after it is null (absent), as docs/policy-format.md says; a quoted
+      // "" stays an empty string
+      .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
       .loaderOptions(loaderOptions())
       .streamReadConstraints(constraints())
       .build();
