@@ -736,28 +736,10 @@ class ScopeConstraintsAdversarialTest {
 
   @Nested
   class Documents {
-    private static final String DOC = """
-        agents:
-          - id: bot
-        principals:
-          - id: alice
-            kind: human
-            entitlements:
-              - {tools: [payments], operations: ["*"], resources: ["**"]}
-        tools:
-          - name: payments
-            operations: {charge: money-movement, refund: money-movement}
-        grants:
-          - id: g1
-            principal: alice
-            holder: bot
-            expires_at: 2030-01-01T00:00:00Z
-            scopes:
-              - tools: [payments]
-                operations: [charge]
-                resources: ["**"]
-        %s
-        """;
+    /** PolicyReaderTest's base document with its one scope written out, {@code %s} for more scope keys. */
+    private static final String DOC = PolicyReaderTest.BASE.replace(
+        "    scopes: [{tools: [payments], operations: [charge], resources: [\"**\"]}]\n",
+        "    scopes:\n      - tools: [payments]\n        operations: [charge]\n        resources: [\"**\"]\n%s\n");
 
     private List<Problem> problems(String scopeExtra) {
       try {
