@@ -36,6 +36,8 @@ import java.util.Objects;
 public final class AuditTrail implements AutoCloseable {
   /** Default queue capacity. */
   public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+  /** Largest queue capacity: 2^24 records (the queue's array is allocated up front). */
+  public static final int MAX_QUEUE_CAPACITY = 1 << 24;
 
   /** What happens when a record is offered and the queue is full. */
   public enum QueuePolicy {
@@ -191,12 +193,14 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     /**
-     * Sets the queue capacity in records, 1 to 2^30 (default {@value #DEFAULT_QUEUE_CAPACITY}).
-     * The queue's array is allocated up front, rounded up to a power of two.
+     * Sets the queue capacity in records, 1 to {@value #MAX_QUEUE_CAPACITY} (default
+     * {@value #DEFAULT_QUEUE_CAPACITY}). The queue's array of references is allocated when the
+     * trail is built, rounded up to a power of two (at most 64 MiB with compressed references).
      */
     public Builder queueCapacity(int capacity) {
-      if (capacity <= 0 || capacity > (1 << 30)) {
-        throw new IllegalArgumentException("queue capacity must be between 1 and 2^30, was " + capacity);
+      if (capacity <= 0 || capacity > MAX_QUEUE_CAPACITY) {
+        throw new IllegalArgumentException("queue capacity must be between 1 and " + MAX_QUEUE_CAPACITY
+            + " (2^24; the queue's array is allocated up front), was " + capacity);
       }
       this.capacity = capacity;
       return this;

@@ -315,6 +315,17 @@ class AuditTrailTest {
   }
 
   @Test
+  void aQueueCapacityOutsideOneToTwoToTheTwentyFourIsRefusedAtBuildTime() {
+    assertThatThrownBy(() -> AuditTrail.builder().queueCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AuditTrail.builder().queueCapacity(AuditTrail.MAX_QUEUE_CAPACITY + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between 1 and 16777216");
+    AuditTrail largest = AuditTrail.builder().sink(AuditSinks.memory())
+        .queueCapacity(AuditTrail.MAX_QUEUE_CAPACITY).build();
+    largest.close();
+  }
+
+  @Test
   void closingReleasesACallerWaitingForRoomUnderBlockAndCountsItsRecordAsDropped() throws Exception {
     GatedSink sink = new GatedSink();
     AuditTrail trail = AuditTrail.builder().sink(sink).queueCapacity(1).whenFull(AuditTrail.QueuePolicy.BLOCK).build();
