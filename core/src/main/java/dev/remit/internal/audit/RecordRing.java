@@ -38,7 +38,9 @@ final class RecordRing extends RingFields {
 
   /** Adds {@code e} unless the ring holds {@code capacity} entries; returns whether it was added. */
   boolean offer(Object e) {
-    long limit = (long) LIMIT.getOpaque(this);
+    // acquire/release on the limit as on the consumer index: a producer that trusts a limit
+    // another producer computed must also see the consumer's clearing of the slots below it
+    long limit = (long) LIMIT.getAcquire(this);
     long p;
     do {
       p = (long) PRODUCER.getVolatile(this);
@@ -48,7 +50,7 @@ final class RecordRing extends RingFields {
           return false;
         }
         // racing producers may store an older, smaller limit: that only costs a re-read later
-        LIMIT.setOpaque(this, limit);
+        LIMIT.setRelease(this, limit);
       }
     } while (!PRODUCER.compareAndSet(this, p, p + 1));
     SLOT.setRelease(slots, (int) p & mask, e);
