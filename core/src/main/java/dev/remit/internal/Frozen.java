@@ -25,20 +25,23 @@ public final class Frozen {
    * and list is read exactly once, by one iteration, so one that answers differently each time it
    * is asked is pinned to a single answer.
    */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> map(Map<String, Object> m, String path) {
     LinkedHashMap<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : m.entrySet()) {
-      out.put(e.getKey(), value(e.getValue(), path + "." + e.getKey(), 1));
+      Object v = e.getValue();
+      // a path is built only for a nested container (it names an unreadable value); scalars, the
+      // common case, cost one instanceof each
+      out.put(e.getKey(), isContainer(v) ? value(v, path + "." + e.getKey(), 1) : v);
     }
     return out.isEmpty() ? Map.of() : Collections.unmodifiableMap(out);
   }
 
+  private static boolean isContainer(Object v) {
+    return v instanceof Map || v instanceof List;
+  }
+
   @SuppressWarnings("unchecked")
   private static Object value(Object v, String path, int depth) {
-    if (!(v instanceof Map) && !(v instanceof List)) {
-      return v;
-    }
     if (depth > MAX_DEPTH) {
       return new Unreadable(path, "nested deeper than " + MAX_DEPTH + " levels");
     }
@@ -46,13 +49,14 @@ public final class Frozen {
       if (v instanceof Map) {
         LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
         for (Map.Entry<Object, Object> e : ((Map<Object, Object>) v).entrySet()) {
-          out.put(e.getKey(), value(e.getValue(), path + "." + e.getKey(), depth + 1));
+          Object x = e.getValue();
+          out.put(e.getKey(), isContainer(x) ? value(x, path + "." + e.getKey(), depth + 1) : x);
         }
         return out.isEmpty() ? Map.of() : Collections.unmodifiableMap(out);
       }
       List<Object> out = new ArrayList<>();
       for (Object x : (List<Object>) v) {
-        out.add(value(x, path + "[]", depth + 1));
+        out.add(isContainer(x) ? value(x, path + "[]", depth + 1) : x);
       }
       return Collections.unmodifiableList(out);
     } catch (Exception e) { // also a checked exception thrown without being declared
