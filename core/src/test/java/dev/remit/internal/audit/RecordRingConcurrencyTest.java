@@ -118,4 +118,26 @@ class RecordRingConcurrencyTest {
       }
     }
   }
+
+  @Test
+  void aProducerStalledBetweenItsClaimAndItsStoreHoldsBackLaterEntriesButLosesNone() throws Exception {
+    RecordRing ring = new RecordRing(3);
+    // claim slot 0 as a descheduled producer would, without storing into it
+    assertThat(RingFields.PRODUCER.compareAndSet(ring, 0L, 1L)).isTrue();
+    assertThat(ring.offer("b")).isTrue();
+    assertThat(ring.offer("c")).isTrue();
+    assertThat(ring.offer("d")).as("the claimed slot counts against the capacity").isFalse();
+    assertThat(ring.poll()).isNull();
+    assertThat(ring.drain(new Object[4], 4)).isZero();
+    assertThat(ring.isEmpty()).isFalse();
+    assertThat(ring.size()).isEqualTo(3);
+    // the stalled producer resumes and stores
+    java.lang.reflect.Field f = RecordRing.class.getDeclaredField("slots");
+    f.setAccessible(true);
+    ((Object[]) f.get(ring))[0] = "a";
+    Object[] out = new Object[4];
+    assertThat(ring.drain(out, 4)).isEqualTo(3);
+    assertThat(out).startsWith("a", "b", "c");
+    assertThat(ring.isEmpty()).isTrue();
+  }
 }
