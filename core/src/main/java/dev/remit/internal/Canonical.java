@@ -15,11 +15,26 @@ public final class Canonical {
   /** Returns the canonical text of a JSON-like value. */
   public static String of(Object v) {
     StringBuilder b = new StringBuilder();
-    write(b, v);
+    write(b, v, false);
     return b.toString();
   }
 
-  private static void write(StringBuilder b, Object v) {
+  /**
+   * Returns the canonical text of a value an approval is bound to; throws where the value holds an
+   * {@link Unreadable} marker. Its text would be that of a plain string (so an approval given for
+   * the string would cover the unreadable value), and two values that each threw while copied
+   * would have the same text although nobody knows what they held: such a value binds nothing.
+   */
+  public static String ofBound(Object v) {
+    StringBuilder b = new StringBuilder();
+    write(b, v, true);
+    return b.toString();
+  }
+
+  private static void write(StringBuilder b, Object v, boolean strict) {
+    if (strict && v instanceof Unreadable) {
+      throw ((Unreadable) v).failure();
+    }
     if (v == null) {
       b.append("null");
     } else if (v instanceof String) {
@@ -63,9 +78,9 @@ public final class Canonical {
           b.append(',');
         }
         first = false;
-        write(b, e.getKey());
+        write(b, e.getKey(), strict);
         b.append(':');
-        write(b, e.getValue());
+        write(b, e.getValue(), strict);
       }
       b.append('}');
     } else if (v instanceof List) {
@@ -76,11 +91,11 @@ public final class Canonical {
           b.append(',');
         }
         first = false;
-        write(b, o);
+        write(b, o, strict);
       }
       b.append(']');
     } else {
-      write(b, v.toString());
+      write(b, v.toString(), strict);
     }
   }
 }

@@ -712,13 +712,13 @@ public final class Engine {
   private static Map<String, String> bindings(RuleNode rule, Call call) {
     Map<String, String> m = new java.util.TreeMap<>();
     if (rule.bind.length == 0) {
-      m.put("args", Canonical.of(call.request.args()));
+      m.put("args", Canonical.ofBound(call.request.args()));
       return m;
     }
     for (Attr a : rule.bind) {
       // resolve against the real call: agent.* and tool.* bindings need its agent and catalog entry
       Object v = a.resolve(call);
-      m.put(a.path(), v == Attr.MISSING ? "<missing>" : Canonical.of(v));
+      m.put(a.path(), v == Attr.MISSING ? "<missing>" : Canonical.ofBound(v));
     }
     return m;
   }

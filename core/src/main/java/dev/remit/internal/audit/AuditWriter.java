@@ -48,6 +48,8 @@ public final class AuditWriter {
   private final Thread hook;
   private volatile boolean closing;
   private volatile boolean closed;
+  /** The batch being written; an entry is nulled as it is taken. Writer thread only. */
+  private final Object[] batch = new Object[BATCH];
 
   public AuditWriter(List<AuditSink> sinks, int capacity, boolean block, Redactor redactor,
       boolean rawIntent, boolean arguments) {
@@ -211,6 +213,20 @@ public final class AuditWriter {
     try {
       run();
     } catch (Throwable t) {
+      // records taken in the same batch as the one being written when the writer stopped were
+      // never handed to a sink: like the records left in the queue, they count as dropped
+      int left = 0;
+      for (int k = 0; k < batch.length; k++) {
+        Object e = batch[k];
+        batch[k] = null;
+        if (e != null && !(e instanceof FlushMarker)) {
+          left++;
+          queue.countDrop();
+        }
+      }
+      if (left > 0) {
+        counters.addProcessed(-left);
+      }
       LOG.error("the audit writer thread has stopped; records offered from now on are dropped and counted", t);
       throw t;
     }
@@ -225,7 +241,7 @@ public final class AuditWriter {
 
   private void run() {
     long idle = 20_000;
-    Object[] batch = new Object[BATCH];
+    Object[] batch = this.batch;
     boolean dirty = false; // written since the sinks were last flushed; a local, never shared
     int n = 0;
     int at = 0;

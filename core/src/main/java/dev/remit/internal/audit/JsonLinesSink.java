@@ -273,15 +273,35 @@ public final class JsonLinesSink implements AuditSink {
     } catch (IOException ignored) {
       // the stream already failed; the error was reported when it happened
     }
-    index++;
-    open(0);
+    openNext();
     broken = false;
   }
 
   private void rotate() throws IOException {
-    closeFile();
+    try {
+      closeFile();
+    } catch (IOException e) {
+      broken = true; // the old file may end in a torn line: the next write starts a new file
+      throw e;
+    }
+    openNext();
+  }
+
+  /**
+   * Opens the file after the current one. If it cannot be opened the index stays where it was and
+   * the sink is marked broken, so the next write retries the same file number: a skipped number
+   * would hide every later file from recovery on restart (it looks for P.1, P.2… without gaps),
+   * which would then continue the chain in an older file and fork it.
+   */
+  private void openNext() throws IOException {
     index++;
-    open(0);
+    try {
+      open(0);
+    } catch (IOException | RuntimeException e) {
+      index--;
+      broken = true;
+      throw e;
+    }
   }
 
   @Override
