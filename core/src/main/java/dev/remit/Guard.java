@@ -1,5 +1,6 @@
 package dev.remit;
 
+import dev.remit.internal.Frozen;
 import dev.remit.internal.audit.Digests;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -150,7 +151,7 @@ public final class Guard {
   private <T> T run(Request request, Map<String, Object> executedArgs, ToolCall<T> tool) {
     Objects.requireNonNull(tool, "tool");
     // freeze first: nothing the caller still holds can change what is authorized or executed
-    Map<String, Object> authorizedArgs = freezeMap(request.args());
+    Map<String, Object> authorizedArgs = Frozen.map(request.args(), "args");
     Request frozen = new Request(request.subject(), request.tool(), request.operation(), request.resource(),
         request.resourceType(), authorizedArgs, request.resourceProperties(), request.context());
     Decision d = remit.authorize(frozen);
@@ -166,10 +167,12 @@ public final class Guard {
     Map<String, Object> runArgs = authorizedArgs;
     String executedDigest = null;
     if (executedArgs != null && executedArgs != request.args()) {
-      runArgs = freezeMap(executedArgs);
+      runArgs = Frozen.map(executedArgs, "args");
       String authorizedDigest = Digests.args(authorizedArgs);
       executedDigest = Digests.args(runArgs);
-      if (!authorizedDigest.equals(executedDigest)) {
+      // an argument that could not be read when copied is not known to be the one authorized, even
+      // if its text is: such a pair never counts as the same
+      if (!authorizedDigest.equals(executedDigest) || !Digests.readable(authorizedArgs) || !Digests.readable(runArgs)) {
         if (audit != null) {
           audit.executed(frozen, d, AuditRecord.Status.BLOCKED_ARGUMENT_MISMATCH, executedDigest, 0,
               Map.of(), List.of(), null, false, remit.clock().instant());
@@ -214,24 +217,4 @@ public final class Guard {
     }
   }
 
-  private static Map<String, Object> freezeMap(Map<String, Object> m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, freeze(v)));
-    return Collections.unmodifiableMap(out);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object freeze(Object v) {
-    if (v instanceof Map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      ((Map<Object, Object>) v).forEach((k, x) -> out.put(String.valueOf(k), freeze(x)));
-      return Collections.unmodifiableMap(out);
-    }
-    if (v instanceof List) {
-      List<Object> out = new ArrayList<>();
-      ((List<Object>) v).forEach(x -> out.add(freeze(x)));
-      return Collections.unmodifiableList(out);
-    }
-    return v;
-  }
 }
