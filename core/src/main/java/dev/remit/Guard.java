@@ -150,11 +150,10 @@ public final class Guard {
 
   private <T> T run(Request request, Map<String, Object> executedArgs, ToolCall<T> tool) {
     Objects.requireNonNull(tool, "tool");
-    // freeze first: nothing the caller still holds can change what is authorized or executed
-    Map<String, Object> authorizedArgs = Frozen.map(request.args(), "args");
-    Request frozen = new Request(request.subject(), request.tool(), request.operation(), request.resource(),
-        request.resourceType(), authorizedArgs, request.resourceProperties(), request.context());
-    Decision d = remit.authorize(frozen);
+    // a Request is a deep read-only copy already: nothing the caller still holds can change what is
+    // authorized; the executed arguments are copied below, before they are compared
+    Map<String, Object> authorizedArgs = request.args();
+    Decision d = remit.authorize(request);
     switch (d.outcome()) {
       case ALLOW:
         break;
@@ -172,9 +171,9 @@ public final class Guard {
       executedDigest = Digests.args(runArgs);
       // an argument that could not be read when copied is not known to be the one authorized, even
       // if its text is: such a pair never counts as the same
-      if (!authorizedDigest.equals(executedDigest) || !Digests.readable(authorizedArgs) || !Digests.readable(runArgs)) {
+      if (!authorizedDigest.equals(executedDigest) || !Frozen.readable(authorizedArgs) || !Frozen.readable(runArgs)) {
         if (audit != null) {
-          audit.executed(frozen, d, AuditRecord.Status.BLOCKED_ARGUMENT_MISMATCH, executedDigest, 0,
+          audit.executed(request, d, AuditRecord.Status.BLOCKED_ARGUMENT_MISMATCH, executedDigest, 0,
               Map.of(), List.of(), null, false, remit.clock().instant());
         }
         throw new ArgumentMismatchException(d, authorizedDigest, executedDigest);
@@ -192,7 +191,7 @@ public final class Guard {
         remit.refund(d);
       }
       if (audit != null) {
-        audit.executed(frozen, d, AuditRecord.Status.FAILED, executedDigest, took, copy(ex.changes),
+        audit.executed(request, d, AuditRecord.Status.FAILED, executedDigest, took, copy(ex.changes),
             List.copyOf(ex.credentials), e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
             refund, remit.clock().instant());
       }
@@ -205,7 +204,7 @@ public final class Guard {
       throw new ToolFailedException(d, (Exception) e);
     }
     if (audit != null) {
-      audit.executed(frozen, d, AuditRecord.Status.SUCCEEDED, executedDigest, System.nanoTime() - start,
+      audit.executed(request, d, AuditRecord.Status.SUCCEEDED, executedDigest, System.nanoTime() - start,
           copy(ex.changes), List.copyOf(ex.credentials), null, false, remit.clock().instant());
     }
     return result;

@@ -36,6 +36,30 @@ public final class Frozen {
     return out.isEmpty() ? Map.of() : Collections.unmodifiableMap(out);
   }
 
+  /**
+   * Returns whether no value inside {@code v} (a copy made here) is an {@link Unreadable} marker,
+   * whose text says nothing about what it held. Walks the copy; builds nothing.
+   */
+  public static boolean readable(Object v) {
+    if (v instanceof Unreadable) {
+      return false;
+    }
+    if (v instanceof Map) {
+      for (Object x : ((Map<?, ?>) v).values()) {
+        if (!readable(x)) {
+          return false;
+        }
+      }
+    } else if (v instanceof List) {
+      for (Object x : (List<?>) v) {
+        if (!readable(x)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static boolean isContainer(Object v) {
     return v instanceof Map || v instanceof List;
   }

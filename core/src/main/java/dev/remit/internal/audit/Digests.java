@@ -62,20 +62,6 @@ public final class Digests {
     return text(Canonical.of(args == null ? Map.of() : args));
   }
 
-  /**
-   * Returns whether every value in {@code args} was readable when its request was built: false
-   * when one is an {@link dev.remit.internal.Unreadable} marker, whose text says nothing about
-   * what it held.
-   */
-  public static boolean readable(Map<String, Object> args) {
-    try {
-      Canonical.ofBound(args);
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
-  }
-
   public static String hex(byte[] b) {
     char[] c = new char[b.length * 2];
     for (int i = 0; i < b.length; i++) {
