@@ -1,7 +1,6 @@
 package dev.remit.cli.audit;
 
-import java.io.PrintWriter;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,18 +39,11 @@ public final class AuditCliCommand implements Callable<Integer> {
     boolean partial;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files, in any order.")
-    List<String> files;
+    List<Path> files;
 
     @Override
     public Integer call() {
-      List<String> args = new ArrayList<>();
-      if (partial) {
-        args.add("--partial");
-      }
-      args.addAll(files);
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      return AuditCommand.verify(args.toArray(String[]::new), out, err);
+      return AuditCommand.verify(files, partial, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
   }
 
@@ -69,21 +61,11 @@ public final class AuditCliCommand implements Callable<Integer> {
     String task;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files.")
-    List<String> files;
+    List<Path> files;
 
     @Override
     public Integer call() {
-      List<String> args = new ArrayList<>();
-      if (decision != null) {
-        args.add("--decision");
-        args.add(decision);
-      }
-      if (task != null) {
-        args.add("--task");
-        args.add(task);
-      }
-      args.addAll(files);
-      return AuditCommand.trace(args.toArray(String[]::new), spec.commandLine().getOut(), spec.commandLine().getErr());
+      return AuditCommand.trace(decision, task, files, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
   }
 }

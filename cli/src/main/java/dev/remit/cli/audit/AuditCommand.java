@@ -80,6 +80,11 @@ public final class AuditCommand {
         files.add(Path.of(a));
       }
     }
+    return verify(files, partial, out, err);
+  }
+
+  /** Runs {@code audit verify} on parsed options (the picocli command calls this directly). */
+  public static int verify(List<Path> files, boolean partial, PrintWriter out, PrintWriter err) {
     if (files.isEmpty()) {
       err.println("no files given\n" + USAGE_TEXT);
       return USAGE;
@@ -145,6 +150,14 @@ public final class AuditCommand {
         files.add(Path.of(a));
       }
     }
+    return trace(decision, task, files, out, err);
+  }
+
+  /**
+   * Runs {@code audit trace} on parsed options (the picocli command calls this directly): exactly
+   * one of {@code decision} and {@code task} must be given.
+   */
+  public static int trace(String decision, String task, List<Path> files, PrintWriter out, PrintWriter err) {
     if ((decision == null) == (task == null) || files.isEmpty()) {
       err.println("give exactly one of --decision ID or --task ID, and at least one file\n" + USAGE_TEXT);
       return USAGE;
