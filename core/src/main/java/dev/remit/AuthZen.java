@@ -1,6 +1,6 @@
 package dev.remit;
 
-import dev.remit.internal.AuthZenCodec;
+import dev.remit.internal.authzen.AuthZenCodec;
 import java.util.List;
 import java.util.Objects;
 

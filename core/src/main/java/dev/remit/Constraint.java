@@ -1,6 +1,6 @@
 package dev.remit;
 
-import dev.remit.internal.ConstraintParser;
+import dev.remit.internal.policy.ConstraintParser;
 import java.util.List;
 import java.util.Objects;
 

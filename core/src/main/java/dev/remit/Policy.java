@@ -1,7 +1,7 @@
 package dev.remit;
 
-import dev.remit.internal.PolicyReader;
-import dev.remit.internal.Validation;
+import dev.remit.internal.policy.PolicyReader;
+import dev.remit.internal.policy.Validation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

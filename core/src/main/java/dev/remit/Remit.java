@@ -1,8 +1,8 @@
 package dev.remit;
 
-import dev.remit.internal.DecisionCache;
-import dev.remit.internal.Engine;
-import dev.remit.internal.GrantNode;
+import dev.remit.internal.cache.DecisionCache;
+import dev.remit.internal.engine.Engine;
+import dev.remit.internal.state.GrantNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import dev.remit.internal.policy.ConstraintParser;
 
 /**
  * An organisation's guardrail, applied on top of grants: forbid a class of calls outright, or
@@ -64,7 +65,7 @@ public record Rule(
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
     bind = bind == null ? List.of() : List.copyOf(bind);
     for (String b : bind) {
-      dev.remit.internal.ConstraintParser.requireAttribute(b);
+      dev.remit.internal.policy.ConstraintParser.requireAttribute(b);
     }
     onMissing = onMissing == null ? OnMissing.DENY : onMissing;
     if (effect == Effect.REQUIRE_APPROVAL) {

@@ -207,7 +207,7 @@ class DelegationPropertiesTest {
       op = s.operations().contains("*") ? pick(rnd, OPS[t]) : s.operations().get(rnd.nextInt(s.operations().size()));
       List<String> inside = new ArrayList<>();
       for (String r : RESOURCES) {
-        if (s.resources().stream().anyMatch(p -> dev.remit.internal.Glob.compile(p).matches(r))) {
+        if (s.resources().stream().anyMatch(p -> dev.remit.internal.policy.Glob.compile(p).matches(r))) {
           inside.add(r);
         }
       }
@@ -356,10 +356,10 @@ class DelegationPropertiesTest {
       for (int i = chain.size() - 1; i >= 1; i--) {
         Grant child = chain.get(i);
         Grant parent = chain.get(i - 1);
-        boolean childCovered = dev.remit.internal.CompiledScope.anyCovers(
-            dev.remit.internal.CompiledScope.compile(child.scopes()), call.tool(), call.operation(), call.resource());
-        boolean parentCovered = dev.remit.internal.CompiledScope.anyCovers(
-            dev.remit.internal.CompiledScope.compile(parent.scopes()), call.tool(), call.operation(), call.resource());
+        boolean childCovered = dev.remit.internal.policy.CompiledScope.anyCovers(
+            dev.remit.internal.policy.CompiledScope.compile(child.scopes()), call.tool(), call.operation(), call.resource());
+        boolean parentCovered = dev.remit.internal.policy.CompiledScope.anyCovers(
+            dev.remit.internal.policy.CompiledScope.compile(parent.scopes()), call.tool(), call.operation(), call.resource());
         assertThat(!childCovered || parentCovered).as("scope of '%s' covers %s.%s on %s but its parent's does not",
             child.id(), call.tool(), call.operation(), call.resource()).isTrue();
         assertThat(child.expiresAt()).isBeforeOrEqualTo(parent.expiresAt());

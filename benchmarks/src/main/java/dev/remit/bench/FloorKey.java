@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A copy of the decision cache's key ({@code dev.remit.internal.DecisionCache.Key}, package-private
+ * A copy of the decision cache's key ({@code dev.remit.internal.cache.DecisionCache.Key}, package-private
  * there): subject, tool, operation, resource, resource type, {@code context.task} and the values of
  * the request attributes the policy's constraints and rules read, with the hash computed while
  * filling. Like the cache, a per-thread mutable probe is filled from each request and used for the

@@ -170,11 +170,11 @@ public final class Text {
     return b.toString();
   }
 
-  static boolean isLetter(char c) {
+  public static boolean isLetter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
-  static boolean isAlnum(char c) {
+  public static boolean isAlnum(char c) {
     return isLetter(c) || (c >= '0' && c <= '9');
   }
 

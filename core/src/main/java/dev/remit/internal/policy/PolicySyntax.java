@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -17,6 +17,7 @@ import java.io.IOException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import dev.remit.internal.Text;
 
 /**
  * Turns the bytes of a YAML or JSON policy document into a tree, defensively.

@@ -1,8 +1,9 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.RiskClass;
 import dev.remit.Rule;
 import java.util.EnumSet;
+import dev.remit.internal.engine.Call;
 
 /** A compiled guardrail {@link Rule}. */
 public final class RuleNode {

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.remit.Policy;

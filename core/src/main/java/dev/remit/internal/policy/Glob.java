@@ -1,4 +1,6 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
+
+import dev.remit.internal.Text;
 
 
 /**

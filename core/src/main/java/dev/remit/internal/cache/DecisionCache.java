@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -22,6 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import dev.remit.internal.engine.Engine;
+import dev.remit.internal.state.GrantNode;
+import dev.remit.internal.policy.Attr;
+import dev.remit.internal.policy.Condition;
+import dev.remit.internal.policy.CompiledScope;
+import dev.remit.internal.policy.RuleNode;
+import dev.remit.internal.engine.Snapshot;
 
 /**
  * A bounded cache of decisions in front of an {@link Engine}: a decorator around evaluation.

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.remit.internal.engine.Call;
 
 /** Constraint parsing, evaluation and implication, one operator at a time. */
 class ConditionTest {

@@ -1,9 +1,11 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.Agent;
 import dev.remit.Request;
 import dev.remit.Tool;
 import java.util.Map;
+import dev.remit.internal.engine.Call;
+import dev.remit.internal.Unreadable;
 
 /** A compiled attribute path, resolved against a call without allocating. */
 public final class Attr {

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.engine;
 
 import dev.remit.Agent;
 import dev.remit.AgentState;
@@ -37,6 +37,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.remit.internal.policy.Attr;
+import dev.remit.internal.state.GrantNode;
+import dev.remit.internal.policy.Condition;
+import dev.remit.internal.policy.CompiledScope;
+import dev.remit.internal.policy.RuleNode;
+import dev.remit.internal.policy.Validation;
+import dev.remit.internal.Text;
+import dev.remit.internal.Canonical;
 
 /**
  * The native decision engine and its runtime state.
@@ -995,7 +1003,7 @@ public final class Engine {
     return new Snapshot(policy, agentOverrides, entitlementOverrides, doc);
   }
 
-  static String suggestion(String name, Iterable<String> known) {
+  public static String suggestion(String name, Iterable<String> known) {
     String near = Text.closest(name, known);
     return near == null ? "" : " (did you mean '" + near + "'?)";
   }

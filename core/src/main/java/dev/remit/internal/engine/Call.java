@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.engine;
 
 import dev.remit.Agent;
 import dev.remit.Request;

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import dev.remit.internal.Text;
 
 /**
  * Typed access to the tree of a policy document: each accessor reports what is wrong at its exact

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +14,7 @@ import dev.remit.Rule;
 import dev.remit.Scope;
 import dev.remit.TimeWindow;
 import dev.remit.Tool;
-import dev.remit.internal.PolicyNodes.Item;
+import dev.remit.internal.policy.PolicyNodes.Item;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import dev.remit.internal.Text;
 
 /**
  * Maps the tree of a policy document onto a {@link Policy.Builder}, element by element. An element

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.Agent;
 import dev.remit.AgentState;
@@ -18,6 +18,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.remit.internal.engine.Engine;
+import dev.remit.internal.engine.Snapshot;
+import dev.remit.internal.state.GrantNode;
+import dev.remit.internal.Text;
 
 /** Cross-reference and narrowing checks for policies and grants. */
 public final class Validation {
@@ -89,7 +93,7 @@ public final class Validation {
   }
 
   /** Returns why a grant cannot be issued at runtime, or null. */
-  static String grantProblem(Grant g, GrantNode parent, Snapshot s, long now, Engine engine) {
+  public static String grantProblem(Grant g, GrantNode parent, Snapshot s, long now, Engine engine) {
     String why = catalogProblem(g.scopes(), s.tools.values());
     if (why != null) {
       return why;

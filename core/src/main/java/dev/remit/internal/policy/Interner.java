@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -10,17 +10,17 @@ import dev.remit.Constraint;
  * grant uses any more is collected. Resource patterns are usually unique per grant and are not
  * interned (an entry would cost more than it saves).
  */
-final class Interner {
+public final class Interner {
   private static final Cache<Constraint, Condition> CONDITIONS = Caffeine.newBuilder().weakValues().build();
   private static final Cache<String, Glob> GLOBS = Caffeine.newBuilder().weakValues().build();
 
   private Interner() {}
 
-  static Condition condition(Constraint c) {
+  public static Condition condition(Constraint c) {
     return CONDITIONS.get(c, Condition::new);
   }
 
-  static Glob glob(String pattern) {
+  public static Glob glob(String pattern) {
     return GLOBS.get(pattern, Glob::compile);
   }
 }

@@ -1,10 +1,12 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.Constraint;
 import dev.remit.Constraint.Operator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import dev.remit.internal.engine.Call;
+import dev.remit.internal.Text;
 
 /** A compiled {@link Constraint}, evaluated against a call without allocating on success. */
 public final class Condition {

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.engine;
 
 import dev.remit.Agent;
 import dev.remit.AgentState;
@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.remit.internal.policy.CompiledScope;
+import dev.remit.internal.policy.RuleNode;
+import dev.remit.internal.state.GrantNode;
 
 /**
  * Immutable view of everything but runtime-issued grants: the policy in force with runtime

@@ -1,8 +1,12 @@
-package dev.remit.internal;
+package dev.remit.internal.state;
 
 import dev.remit.Grant;
 import dev.remit.TimeWindow;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.remit.internal.policy.Condition;
+import dev.remit.internal.policy.CompiledScope;
+import dev.remit.internal.policy.Interner;
+import dev.remit.internal.engine.Snapshot;
 
 /** A grant as the engine holds it: compiled, with its revocation flag and call counter. */
 public final class GrantNode {
@@ -70,12 +74,12 @@ public final class GrantNode {
   }
 
   /** Returns the chain computed for snapshot {@code s}, or null. */
-  dev.remit.DelegationChain cachedChain(Snapshot s) {
+  public dev.remit.DelegationChain cachedChain(Snapshot s) {
     Object[] c = chainCache;
     return c != null && c[0] == s ? (dev.remit.DelegationChain) c[1] : null;
   }
 
-  void cacheChain(Snapshot s, dev.remit.DelegationChain chain) {
+  public void cacheChain(Snapshot s, dev.remit.DelegationChain chain) {
     chainCache = new Object[] {s, chain};
   }
 
@@ -83,7 +87,7 @@ public final class GrantNode {
     return revoked;
   }
 
-  void markRevoked() {
+  public void markRevoked() {
     revoked = true;
   }
 
@@ -93,7 +97,7 @@ public final class GrantNode {
   }
 
   /** Charges one call if budget remains; returns whether it did. */
-  boolean tryCharge() {
+  public boolean tryCharge() {
     if (used == null) {
       return true;
     }
@@ -108,7 +112,7 @@ public final class GrantNode {
     }
   }
 
-  void refund() {
+  public void refund() {
     if (used != null) {
       used.decrementAndGet();
     }

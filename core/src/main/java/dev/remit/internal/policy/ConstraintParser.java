@@ -1,10 +1,11 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.Constraint;
 import dev.remit.Constraint.Operator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import dev.remit.internal.Text;
 
 /**
  * Reads and writes the constraint syntax: {@code ATTRIBUTE OPERATOR VALUE}, e.g.

@@ -1,4 +1,4 @@
-package dev.remit.internal;
+package dev.remit.internal.authzen;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,8 +1,9 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.Problem;
 import java.util.ArrayList;
 import java.util.List;
+import dev.remit.internal.Text;
 
 /** The problems found in one policy document, in the order they were found. */
 final class PolicyProblems {

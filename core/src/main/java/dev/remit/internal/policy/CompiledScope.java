@@ -1,9 +1,10 @@
-package dev.remit.internal;
+package dev.remit.internal.policy;
 
 import dev.remit.Constraint;
 import dev.remit.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import dev.remit.internal.engine.Call;
 
 /** A compiled {@link Scope}: tool and resource globs, an operation set and the scope's constraints. */
 public final class CompiledScope {
