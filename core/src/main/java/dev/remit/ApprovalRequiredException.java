@@ -8,4 +8,9 @@ public final class ApprovalRequiredException extends NotAuthorizedException {
   public ApprovalRequiredException(Decision decision) {
     super(decision);
   }
+
+  /** Creates the exception for a call an approval handler could not get approved; {@code cause} says why. */
+  public ApprovalRequiredException(Decision decision, Throwable cause) {
+    super(decision, agentText(decision), cause);
+  }
 }

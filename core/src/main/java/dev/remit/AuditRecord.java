@@ -89,7 +89,9 @@ public sealed interface AuditRecord
     /** The tool ran and threw. */
     FAILED,
     /** The tool did not run: the arguments to execute differed from the authorized ones. */
-    BLOCKED_ARGUMENT_MISMATCH
+    BLOCKED_ARGUMENT_MISMATCH,
+    /** The tool did not run: the credential its grant declares could not be minted. */
+    BLOCKED_NO_CREDENTIAL
   }
 
   /**

@@ -45,6 +45,22 @@ import java.util.Objects;
 public final class AuthZen {
   private AuthZen() {}
 
+  /** How much of a decision a response discloses. */
+  public enum Disclosure {
+    /**
+     * What the agent (and so the model) may read, the default: outcome, decision id, reason codes
+     * with their agent texts, the approver role of an approval obligation. No identities, rule
+     * ids, grants, chains, limits or credential inventories.
+     */
+    AGENT,
+    /**
+     * The operator's full story: operator and agent texts of every reason, every obligation with
+     * all its attributes, subject, agent, grant, delegation chain, approval, policy version and
+     * state revision. For trusted callers (a gateway's own logs, the CLI, test runners).
+     */
+    OPERATOR
+  }
+
   /**
    * A parsed AuthZEN access evaluations request.
    *
@@ -124,13 +140,23 @@ public final class AuthZen {
   }
 
   /**
-   * Returns the full AuthZEN response of a decision, compact, keys in a fixed order:
-   * {@code {"decision":bool,"context":{"id","outcome","reason_codes","reasons","obligations",
-   * "subject","agent","grant","chain","approval","policy_version","revision","evaluated_at"}}};
-   * null parts are left out.
+   * Returns the agent-facing AuthZEN response of a decision ({@link Disclosure#AGENT}), compact,
+   * keys in a fixed order: {@code {"decision":bool,"context":{"id","outcome","reason_codes",
+   * "reasons","obligations","evaluated_at"}}}.
    */
   public static String toJson(Decision decision) {
-    return AuthZenCodec.toJson(Objects.requireNonNull(decision, "decision"));
+    return toJson(decision, Disclosure.AGENT);
+  }
+
+  /**
+   * Returns the AuthZEN response of a decision at the given disclosure. With
+   * {@link Disclosure#OPERATOR}: {@code {"decision":bool,"context":{"id","outcome","reason_codes",
+   * "reasons" (code, message, agent_message),"obligations","subject","agent","grant","chain",
+   * "approval","policy_version","revision","evaluated_at"}}}; null parts are left out.
+   */
+  public static String toJson(Decision decision, Disclosure disclosure) {
+    return AuthZenCodec.toJson(Objects.requireNonNull(decision, "decision"),
+        Objects.requireNonNull(disclosure, "disclosure") == Disclosure.OPERATOR);
   }
 
   /** Returns exactly {@code {"decision":true}} for an ALLOW and {@code {"decision":false}} otherwise. */
@@ -141,22 +167,28 @@ public final class AuthZen {
   /**
    * Returns the AuthZEN access evaluations response {@code {"evaluations":[...]}} of decisions in
    * order; each item bare ({@code {"decision":true}}) when {@code bare}, otherwise as in
-   * {@link #toJson(Decision)}.
+   * {@link #toJson(Decision)} (agent-facing).
    */
   public static String toJson(List<Decision> decisions, boolean bare) {
+    return toJson(decisions, bare, Disclosure.AGENT);
+  }
+
+  /** Like {@link #toJson(List, boolean)}, at the given disclosure. */
+  public static String toJson(List<Decision> decisions, boolean bare, Disclosure disclosure) {
     Objects.requireNonNull(decisions, "decisions");
+    Objects.requireNonNull(disclosure, "disclosure");
     for (Decision d : decisions) {
       Objects.requireNonNull(d, "decision in list");
     }
-    return AuthZenCodec.toJson(decisions, bare);
+    return AuthZenCodec.toJson(decisions, bare, disclosure == Disclosure.OPERATOR);
   }
 
   /**
-   * Returns the decision in a full response written by {@link #toJson(Decision)} (for tools that
-   * read decisions back, such as test runners).
+   * Returns the decision in a response written by {@link #toJson(Decision, Disclosure)} with
+   * {@link Disclosure#OPERATOR} (for tools that read decisions back, such as test runners).
    *
-   * @throws IllegalArgumentException if the text is not such a response (a bare response carries
-   *     too little to rebuild a decision)
+   * @throws IllegalArgumentException if the text is not such a response (a bare or agent-facing
+   *     response carries too little to rebuild a decision)
    */
   public static Decision parseDecision(String json) {
     return AuthZenCodec.parseDecision(json);
@@ -164,20 +196,26 @@ public final class AuthZen {
 
   /**
    * Returns the AuthZEN response to an access evaluation or access evaluations body, evaluated by
-   * {@code remit}: {@code {"decision":...}} for a single evaluation (no or empty
+   * {@code authorizer} (agent-facing): {@code {"decision":...}} for a single evaluation (no or empty
    * {@code evaluations}), otherwise {@code {"evaluations":[...]}} in request order, truncated after
    * the deciding item under {@code deny_on_first_deny} and {@code permit_on_first_permit}.
    *
    * @throws IllegalArgumentException as {@link #parseEvaluations} does; evaluation itself never
    *     throws
    */
-  public static String evaluate(Remit remit, String json, boolean bare) {
-    Objects.requireNonNull(remit, "remit");
+  public static String evaluate(Authorizer authorizer, String json, boolean bare) {
+    return evaluate(authorizer, json, bare, Disclosure.AGENT);
+  }
+
+  /** Like {@link #evaluate(Authorizer, String, boolean)}, answering at the given disclosure. */
+  public static String evaluate(Authorizer authorizer, String json, boolean bare, Disclosure disclosure) {
+    Objects.requireNonNull(authorizer, "authorizer");
+    Objects.requireNonNull(disclosure, "disclosure");
     Batch b = parseEvaluations(json);
-    List<Decision> decisions = remit.authorizeAll(b.requests(), b.semantic());
+    List<Decision> decisions = authorizer.authorizeAll(b.requests(), b.semantic());
     if (b.single()) {
-      return bare ? toBareJson(decisions.get(0)) : toJson(decisions.get(0));
+      return bare ? toBareJson(decisions.get(0)) : toJson(decisions.get(0), disclosure);
     }
-    return toJson(decisions, bare);
+    return toJson(decisions, bare, disclosure);
   }
 }

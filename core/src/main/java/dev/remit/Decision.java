@@ -10,14 +10,16 @@ import java.util.Objects;
  * @param id unique decision id (links audit records, approvals and credentials to this decision)
  * @param outcome allow, deny or require approval
  * @param reasons why, at least one; codes are stable, see {@link ReasonCode}
- * @param obligations what the host must do (ask for approval, mint a credential)
+ * @param obligations what the host must do (ask for approval, mint a credential, a stage's own)
  * @param subject acting identity as given in the request (may be null for a malformed request)
  * @param agent the top-level agent the subject is, or is a component of; null if unknown
  * @param grant id of the grant that matched (or was closest to matching), or null
  * @param chain the delegation chain of that grant, or null
  * @param approval id of the approval that was used, or null
  * @param policyVersion version of the policy in force
- * @param revision revision of the runtime state (bumped by every change) the decision saw
+ * @param revision the sequence number of the last runtime state change in force when the decision was
+ *     made (for a decision served from the cache: when it was served, since nothing it depends on
+ *     changed in between)
  * @param evaluatedAt evaluation time
  */
 public record Decision(
@@ -57,16 +59,36 @@ public record Decision(
     return reasons.stream().map(Reason::code).toList();
   }
 
-  /** Returns the obligations of the given type. */
+  /** Returns the obligations of the given wire type ({@link Obligation#APPROVAL}, …). */
   public List<Obligation> obligations(String type) {
     return obligations.stream().filter(o -> o.type().equals(type)).toList();
   }
 
-  /** Returns a one-line summary: outcome and reason codes with messages. */
+  /** Returns the obligations of the given kind, e.g. {@code obligations(Obligation.ApprovalNeeded.class)}. */
+  public <T extends Obligation> List<T> obligations(Class<T> kind) {
+    return obligations.stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  /**
+   * Returns the operator's explanation: the outcome, then each reason code with its operator
+   * message (identities, rules and limits included). For logs, audit and the CLI; never for the agent.
+   */
   public String explain() {
     StringBuilder b = new StringBuilder(outcome.name());
     for (Reason r : reasons) {
       b.append("\n  ").append(r.code()).append(": ").append(r.message());
+    }
+    return b.toString();
+  }
+
+  /**
+   * Returns the agent-facing explanation: the outcome, then each reason code with its agent
+   * message. It reveals no identities, inventories or limits and may be shown to the model.
+   */
+  public String explainForAgent() {
+    StringBuilder b = new StringBuilder(outcome.name());
+    for (Reason r : reasons) {
+      b.append("\n  ").append(r.code()).append(": ").append(r.agentMessage());
     }
     return b.toString();
   }

@@ -2,6 +2,10 @@ package dev.remit;
 
 import dev.remit.internal.Frozen;
 import dev.remit.internal.audit.Digests;
+import dev.remit.spi.ApprovalAnswer;
+import dev.remit.spi.ApprovalHandler;
+import dev.remit.spi.ApprovalQuestion;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,21 +14,27 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The enforcement point around a tool call: authorize, run the tool only on ALLOW, throw on DENY
- * and REQUIRE_APPROVAL, and record the outcome linked to the decision.
+ * The enforcement point around a tool call: authorize, ask a human when the call needs an
+ * approval (with an {@link ApprovalHandler}), obtain the credentials the grant declares, run the
+ * tool only on ALLOW, throw on DENY and REQUIRE_APPROVAL, and report the outcome linked to the
+ * decision. Works over any {@link Authorizer}.
  *
  * <pre>{@code
  * Guard guard = Guard.of(remit);
  * Invoice inv = guard.call(request, ex -> billing.refund(ex.args()));          // one line
  * guard.call(request, frameworkArgs, ex -> tool.invoke(ex.args()));             // check what runs
  * guard.intercept(invocation);                                                   // interceptor shape
+ * Guard.builder(remit).approvals(handler, Duration.ofMinutes(5)).build();        // ask a human
  * }</pre>
  *
  * <p><b>Security guarantees.</b> The tool receives a deep, immutable copy of the arguments; its
  * digest is compared with the digest of the authorized arguments before the tool runs, so what
  * runs is what was authorized (no time-of-check/time-of-use gap). A mismatch is blocked with
- * {@link ArgumentMismatchException} and recorded. Outcomes are recorded only when the
- * {@link Remit} has an {@link AuditTrail}; enforcement works without one.
+ * {@link ArgumentMismatchException}, recorded, and its call budget released. Credentials reach the
+ * tool through {@link Execution#credentials()}, never through the arguments; a call whose
+ * credential cannot be minted does not run. An approval handler's answer is turned into an
+ * approval by the authorizer, which checks the approver; the call is then decided again. Exceptions
+ * carry agent-facing texts only.
  *
  * <p>Thread-safe; share one instance.
  */
@@ -64,16 +74,21 @@ public final class Guard {
     T proceed(Execution execution) throws Exception;
   }
 
-  /** One authorized execution: the arguments to run with, and what the tool reports. */
+  /** One authorized execution: the arguments to run with, the credentials, and what the tool reports. */
   public static final class Execution {
     private final Decision decision;
     private final Map<String, Object> args;
+    private final List<Credential> minted;
     private final Map<String, Object> changes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<String> credentials = Collections.synchronizedList(new ArrayList<>());
 
-    Execution(Decision decision, Map<String, Object> args) {
+    Execution(Decision decision, Map<String, Object> args, List<Credential> minted) {
       this.decision = decision;
       this.args = args;
+      this.minted = minted;
+      for (Credential c : minted) {
+        credentials.add(c.id());
+      }
     }
 
     /** Returns the ALLOW decision for this call. */
@@ -86,43 +101,94 @@ public final class Guard {
       return args;
     }
 
+    /** Returns the credentials minted for this call (empty when its grant declares none). */
+    public List<Credential> credentials() {
+      return minted;
+    }
+
     /** Reports something the tool changed (e.g. {@code "rows_updated", 3}); recorded in the outcome. */
     public Execution changed(String what, Object detail) {
       changes.put(Objects.requireNonNull(what, "what"), detail);
       return this;
     }
 
-    /** Reports the id of a credential issued for this call (never the secret). */
+    /** Reports the id of a credential issued for this call by the tool itself (never the secret). */
     public Execution credentialIssued(String credentialId) {
       credentials.add(Objects.requireNonNull(credentialId, "credentialId"));
       return this;
     }
   }
 
-  private final Remit remit;
+  private final Authorizer authorizer;
   private final BudgetPolicy budget;
+  private final ApprovalHandler approvals;
+  private final Duration approvalTimeout;
 
-  private Guard(Remit remit, BudgetPolicy budget) {
-    this.remit = remit;
+  private Guard(Authorizer authorizer, BudgetPolicy budget, ApprovalHandler approvals, Duration approvalTimeout) {
+    this.authorizer = authorizer;
     this.budget = budget;
+    this.approvals = approvals;
+    this.approvalTimeout = approvalTimeout;
   }
 
-  /** Returns a guard over {@code remit} that keeps the charge of failed calls. */
-  public static Guard of(Remit remit) {
-    return of(remit, BudgetPolicy.KEEP_CHARGE);
+  /** Returns a guard over {@code authorizer} that keeps the charge of failed calls. */
+  public static Guard of(Authorizer authorizer) {
+    return of(authorizer, BudgetPolicy.KEEP_CHARGE);
   }
 
-  /** Returns a guard over {@code remit} with the given budget policy for failed calls. */
-  public static Guard of(Remit remit, BudgetPolicy budget) {
-    return new Guard(Objects.requireNonNull(remit, "remit"), Objects.requireNonNull(budget, "budget"));
+  /** Returns a guard over {@code authorizer} with the given budget policy for failed calls. */
+  public static Guard of(Authorizer authorizer, BudgetPolicy budget) {
+    return builder(authorizer).budget(budget).build();
+  }
+
+  /** Returns a builder of a guard over {@code authorizer}. */
+  public static Builder builder(Authorizer authorizer) {
+    return new Builder(Objects.requireNonNull(authorizer, "authorizer"));
+  }
+
+  /** Builder for {@link Guard}. */
+  public static final class Builder {
+    private final Authorizer authorizer;
+    private BudgetPolicy budget = BudgetPolicy.KEEP_CHARGE;
+    private ApprovalHandler approvals;
+    private Duration approvalTimeout = Duration.ofMinutes(5);
+
+    private Builder(Authorizer authorizer) {
+      this.authorizer = authorizer;
+    }
+
+    /** Sets what a failed call does to its budget (default {@link BudgetPolicy#KEEP_CHARGE}). */
+    public Builder budget(BudgetPolicy policy) {
+      this.budget = Objects.requireNonNull(policy, "budget");
+      return this;
+    }
+
+    /**
+     * Asks {@code handler} when a call needs an approval, waiting at most {@code timeout} for the
+     * human; without a handler such a call throws {@link ApprovalRequiredException}.
+     */
+    public Builder approvals(ApprovalHandler handler, Duration timeout) {
+      this.approvals = Objects.requireNonNull(handler, "handler");
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("approval timeout must be positive, was " + timeout);
+      }
+      this.approvalTimeout = timeout;
+      return this;
+    }
+
+    public Guard build() {
+      return new Guard(authorizer, budget, approvals, approvalTimeout);
+    }
   }
 
   /**
    * Authorizes {@code request}, runs {@code tool} with the request's arguments on ALLOW, records the
    * outcome and returns the tool's result.
    *
-   * @throws ApprovalRequiredException on REQUIRE_APPROVAL (the tool did not run)
+   * @throws ApprovalRequiredException on REQUIRE_APPROVAL not approved (the tool did not run)
    * @throws NotAuthorizedException on DENY (the tool did not run)
+   * @throws CredentialUnavailableException if the call needs a credential none could be minted for
    * @throws ToolFailedException if the tool threw a checked exception
    */
   public <T> T call(Request request, ToolCall<T> tool) {
@@ -153,7 +219,12 @@ public final class Guard {
     // a Request is a deep read-only copy already: nothing the caller still holds can change what is
     // authorized; the executed arguments are copied below, before they are compared
     Map<String, Object> authorizedArgs = request.args();
-    Decision d = remit.authorize(request);
+    Decision d = authorizer.authorize(request);
+    if (d.outcome() == Outcome.REQUIRE_APPROVAL && approvals != null) {
+      Request approved = askApprover(request, d);
+      request = approved;
+      d = authorizer.authorize(approved);
+    }
     switch (d.outcome()) {
       case ALLOW:
         break;
@@ -162,24 +233,29 @@ public final class Guard {
       default:
         throw new NotAuthorizedException(d);
     }
-    AuditTrail audit = remit.auditTrail();
     Map<String, Object> runArgs = authorizedArgs;
-    String executedDigest = null;
-    if (executedArgs != null && executedArgs != request.args()) {
+    if (executedArgs != null && executedArgs != authorizedArgs) {
       runArgs = Frozen.map(executedArgs, "args");
       String authorizedDigest = Digests.args(authorizedArgs);
-      executedDigest = Digests.args(runArgs);
+      String executedDigest = Digests.args(runArgs);
       // an argument that could not be read when copied is not known to be the one authorized, even
       // if its text is: such a pair never counts as the same
       if (!authorizedDigest.equals(executedDigest) || !Frozen.readable(authorizedArgs) || !Frozen.readable(runArgs)) {
-        if (audit != null) {
-          audit.executed(request, d, AuditRecord.Status.BLOCKED_ARGUMENT_MISMATCH, executedDigest, 0,
-              Map.of(), List.of(), null, false, remit.clock().instant());
-        }
+        authorizer.report(request, d, new CallReport(AuditRecord.Status.BLOCKED_ARGUMENT_MISMATCH, runArgs,
+            Duration.ZERO, Map.of(), List.of(), null, true));
         throw new ArgumentMismatchException(d, authorizedDigest, executedDigest);
       }
     }
-    Execution ex = new Execution(d, runArgs);
+    List<Credential> creds;
+    try {
+      creds = authorizer.credentials(request, d);
+    } catch (CredentialUnavailableException e) {
+      authorizer.report(request, d, new CallReport(AuditRecord.Status.BLOCKED_NO_CREDENTIAL,
+          executedArgs == null ? null : runArgs, Duration.ZERO, Map.of(), List.of(), e.operatorMessage(), true));
+      throw e;
+    }
+    Execution ex = new Execution(d, runArgs, List.copyOf(creds));
+    Map<String, Object> reportedArgs = executedArgs == null ? null : runArgs;
     long start = System.nanoTime();
     T result;
     try {
@@ -187,14 +263,9 @@ public final class Guard {
     } catch (Exception | Error e) {
       long took = System.nanoTime() - start;
       boolean refund = budget == BudgetPolicy.REFUND_FAILED_CALLS && !(e instanceof Error);
-      if (refund) {
-        remit.refund(d);
-      }
-      if (audit != null) {
-        audit.executed(request, d, AuditRecord.Status.FAILED, executedDigest, took, copy(ex.changes),
-            List.copyOf(ex.credentials), e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-            refund, remit.clock().instant());
-      }
+      authorizer.report(request, d, new CallReport(AuditRecord.Status.FAILED, reportedArgs, Duration.ofNanos(took),
+          copy(ex.changes), List.copyOf(ex.credentials),
+          e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), refund));
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
@@ -203,11 +274,36 @@ public final class Guard {
       }
       throw new ToolFailedException(d, (Exception) e);
     }
-    if (audit != null) {
-      audit.executed(request, d, AuditRecord.Status.SUCCEEDED, executedDigest, System.nanoTime() - start,
-          copy(ex.changes), List.copyOf(ex.credentials), null, false, remit.clock().instant());
-    }
+    authorizer.report(request, d, new CallReport(AuditRecord.Status.SUCCEEDED, reportedArgs,
+        Duration.ofNanos(System.nanoTime() - start), copy(ex.changes), List.copyOf(ex.credentials), null, false));
     return result;
+  }
+
+  /**
+   * Asks the approval handler about a call that needs approval; returns the request presenting
+   * the approvals the authorizer issued for the answer, or throws if there is none.
+   */
+  private Request askApprover(Request request, Decision d) {
+    ApprovalAnswer answer;
+    try {
+      answer = approvals.ask(new ApprovalQuestion(request, d, d.obligations(Obligation.ApprovalNeeded.class),
+          approvalTimeout));
+    } catch (Exception e) {
+      throw new ApprovalRequiredException(d, e);
+    }
+    if (answer == null || answer.kind() != ApprovalAnswer.Kind.APPROVED) {
+      throw new ApprovalRequiredException(d);
+    }
+    List<String> ids = new ArrayList<>(answer.approvals().size());
+    try {
+      for (ApprovalAnswer.By by : answer.approvals()) {
+        ids.add(authorizer.approve(request, by.approver(), by.role(), by.ttl()).id());
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // the answer names someone who may not approve this call: as if nobody had
+      throw new ApprovalRequiredException(d, e);
+    }
+    return request.withContext("approval", ids.size() == 1 ? ids.get(0) : List.copyOf(ids));
   }
 
   private static Map<String, Object> copy(Map<String, Object> m) {
@@ -215,5 +311,4 @@ public final class Guard {
       return new LinkedHashMap<>(m);
     }
   }
-
 }

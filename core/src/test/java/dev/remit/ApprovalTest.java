@@ -42,8 +42,8 @@ class ApprovalTest {
   void setUp() {
     clock = clock();
     remit = remit(policy(MONEY).build(), clock);
-    remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").allow("mail", ALL_OPS, "**"));
-    remit.issue(rootGrant("h", "helper").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").allow("mail", ALL_OPS, "**"));
+    Fixtures.issue(remit, rootGrant("h", "helper").allow("payments", ALL_OPS, "acct/**"));
   }
 
   private Approval approve(Request r) {
@@ -65,8 +65,7 @@ class ApprovalTest {
     assertThat(d.codes()).containsExactly(ReasonCode.APPROVAL_REQUIRED);
     assertThat(d.reasons().get(0).message())
         .isEqualTo("rule 'money' requires approval by role 'finance': money leaves the company");
-    assertThat(d.obligations()).containsExactly(new Obligation(Obligation.APPROVAL,
-        Map.of("rule", "money", "approver_role", "finance", "description", "money leaves the company")));
+    assertThat(d.obligations()).containsExactly(new Obligation.ApprovalNeeded("money", "finance", "money leaves the company"));
     assertThat(d.grant()).isEqualTo("g");
     assertThat(d.chain().principal()).isEqualTo("alice");
     assertThatThrownBy(() -> remit.enforce(transfer("worker", 10))).isInstanceOf(ApprovalRequiredException.class);
@@ -140,7 +139,7 @@ class ApprovalTest {
   @Test
   void anApprovalCannotBeReplayedOnAnotherToolOrOperation() {
     Remit r = remit(policy(Rule.requireApproval("all", "finance").build()).build(), clock);
-    r.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").allow("mail", ALL_OPS, "**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").allow("mail", ALL_OPS, "**"));
     Approval a = r.approve(transfer("worker", 10), "alice", "finance", FIVE_MINUTES);
     Decision otherOp = r.authorize(Request.of("worker", "payments", "read").resource("acct/1").arg("amount", 10)
         .approval(a.id()).build());
@@ -215,7 +214,7 @@ class ApprovalTest {
   void aRuleBindingOneArgumentIgnoresTheOthers() {
     Remit r = remit(policy(Rule.requireApproval("money", "finance").risk(RiskClass.MONEY_MOVEMENT)
         .bind("args.amount").build()).build(), clock);
-    r.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
     Approval a = r.approve(transfer("worker", 10), "alice", "finance", FIVE_MINUTES);
     assertThat(a.bound()).isEqualTo(Map.of("args.amount", "10"));
     Request withMemo = Request.of("worker", "payments", "transfer").resource("acct/1").arg("amount", 10)
@@ -228,7 +227,7 @@ class ApprovalTest {
     Rule external = Rule.requireApproval("outbound", "finance").tool("mail").bind("tool.destination")
         .bind("agent.environment").bind("args.to").build();
     Remit r = remit(policy(external).build(), clock);
-    r.issue(rootGrant("g", "worker").allow("mail", ALL_OPS, "**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("mail", ALL_OPS, "**"));
     Request send = Request.of("worker", "mail", "send").resource("outbox").arg("to", "x@example.com").build();
     Approval a = r.approve(send, "alice", "finance", FIVE_MINUTES);
     assertThat(a.bound()).isEqualTo(Map.of("tool.destination", "\"external\"",
@@ -241,7 +240,7 @@ class ApprovalTest {
   void aThresholdRuleAppliesOnlyAboveItsThreshold() {
     Remit r = remit(policy(Rule.requireApproval("big", "finance").tool("payments").operation("transfer")
         .when("args.amount > 1000").build()).build(), clock);
-    r.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
     assertThat(r.authorize(transfer("worker", 1000)).codes()).containsExactly(ReasonCode.GRANT_MATCHED);
     assertThat(r.authorize(transfer("worker", 1000.01)).codes()).containsExactly(ReasonCode.APPROVAL_REQUIRED);
   }
@@ -249,7 +248,7 @@ class ApprovalTest {
   @Test
   void twoRulesAskingForTheSameRoleNeedOneApprovalAndBothObligationsAreListed() {
     Remit r = remit(policy(MONEY, Rule.requireApproval("acct-1", "finance").resource("acct/1").build()).build(), clock);
-    r.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
     Decision d = r.authorize(transfer("worker", 10));
     assertThat(d.codes()).containsExactly(ReasonCode.APPROVAL_REQUIRED, ReasonCode.APPROVAL_REQUIRED);
     assertThat(d.obligations(Obligation.APPROVAL)).extracting(o -> o.attributes().get("rule"))
@@ -312,8 +311,7 @@ class ApprovalTest {
     armed.set(true);
     Decision d = remit.authorize(r.withContext("approval", a.id()));
     assertInvalid(d, "approval '" + a.id() + "' has been used up");
-    assertThat(d.obligations()).containsExactly(new Obligation(Obligation.APPROVAL,
-        Map.of("rule", "money", "approver_role", "finance", "description", "money leaves the company")));
+    assertThat(d.obligations()).containsExactly(new Obligation.ApprovalNeeded("money", "finance", "money leaves the company"));
     assertThat(d.grant()).isEqualTo("g");
   }
 }

@@ -23,7 +23,7 @@ class AuthZenDecimalDecisionTest {
   void aDecimalJustAboveALimitIsDeniedAndOneAtItIsAllowedWithAndWithoutTheCache() {
     for (boolean cached : new boolean[] {true, false}) {
       Remit remit = remit(base().build(), clock(), cached);
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 500"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 500"));
       for (int round = 0; round < 2; round++) { // the second round is served from the cache when there is one
         assertThat(remit.authorize(parse("500.0")).outcome()).isEqualTo(Outcome.ALLOW);
         assertThat(remit.authorize(parse("500")).outcome()).isEqualTo(Outcome.ALLOW);

@@ -521,20 +521,43 @@ class AuthZenTest {
   void fullOutputHasEveryPartInAFixedOrder() {
     Decision d = new Decision("d-1", Outcome.ALLOW,
         List.of(new Reason(ReasonCode.GRANT_MATCHED, "grant 'g-sub' covers crm.read on crm/contacts/1")),
-        List.of(new Obligation("mint-credential", Map.of("ttl_seconds", "300", "audience", "crm"))),
+        List.of(new Obligation.MintCredential("crm", List.of(), java.time.Duration.ofSeconds(300), "g-sub")),
         "researcher", "researcher", "g-sub",
         new DelegationChain("alice", List.of(new DelegationChain.Hop("g-root", "assistant", "alice", null),
             new DelegationChain.Hop("g-sub", "researcher", "assistant", "t-1"))),
         null, "v7", 3, NOW);
 
-    assertThat(AuthZen.toJson(d)).isEqualTo("{\"decision\":true,\"context\":{\"id\":\"d-1\",\"outcome\":\"ALLOW\","
+    assertThat(AuthZen.toJson(d, AuthZen.Disclosure.OPERATOR)).isEqualTo("{\"decision\":true,\"context\":{\"id\":\"d-1\",\"outcome\":\"ALLOW\","
         + "\"reason_codes\":[\"GRANT_MATCHED\"],"
-        + "\"reasons\":[{\"code\":\"GRANT_MATCHED\",\"message\":\"grant 'g-sub' covers crm.read on crm/contacts/1\"}],"
-        + "\"obligations\":[{\"type\":\"mint-credential\",\"attributes\":{\"audience\":\"crm\",\"ttl_seconds\":\"300\"}}],"
+        + "\"reasons\":[{\"code\":\"GRANT_MATCHED\",\"message\":\"grant 'g-sub' covers crm.read on crm/contacts/1\","
+        + "\"agent_message\":\"the call is within the agent's current remit\"}],"
+        + "\"obligations\":[{\"type\":\"mint-credential\",\"attributes\":{\"audience\":\"crm\",\"grant\":\"g-sub\","
+        + "\"scopes\":\"\",\"ttl_seconds\":\"300\"}}],"
         + "\"subject\":\"researcher\",\"agent\":\"researcher\",\"grant\":\"g-sub\","
         + "\"chain\":{\"principal\":\"alice\",\"hops\":[{\"grant\":\"g-root\",\"holder\":\"assistant\",\"issued_by\":\"alice\"},"
         + "{\"grant\":\"g-sub\",\"holder\":\"researcher\",\"issued_by\":\"assistant\",\"task\":\"t-1\"}]},"
         + "\"policy_version\":\"v7\",\"revision\":3,\"evaluated_at\":\"2026-11-23T12:00:00Z\"}}");
+  }
+
+  @Test
+  void theDefaultOutputIsTheAgentsAndRevealsNoIdentitiesGrantsChainsOrLimits() {
+    Decision d = new Decision("d-2", Outcome.REQUIRE_APPROVAL,
+        List.of(new Reason(ReasonCode.APPROVAL_REQUIRED, "rule 'big' requires approval by role 'cfo': transfers above 10000"),
+            new Reason(ReasonCode.CONSTRAINT_VIOLATED, "grant 'g-sub' requires args.amount <= 500 but 'args.amount' is 700")),
+        List.of(new Obligation.ApprovalNeeded("big", "cfo", "transfers above 10000"),
+            new Obligation.MintCredential("bank", List.of("transfers:create"), java.time.Duration.ofSeconds(60), "g-sub")),
+        "researcher", "researcher", "g-sub",
+        new DelegationChain("alice", List.of(new DelegationChain.Hop("g-sub", "researcher", "alice", null))),
+        null, "v7", 3, NOW);
+
+    assertThat(AuthZen.toJson(d)).isEqualTo("{\"decision\":false,\"context\":{\"id\":\"d-2\",\"outcome\":\"REQUIRE_APPROVAL\","
+        + "\"reason_codes\":[\"APPROVAL_REQUIRED\",\"CONSTRAINT_VIOLATED\"],"
+        + "\"reasons\":[{\"code\":\"APPROVAL_REQUIRED\",\"message\":\"this call needs a human approval before it can run\"},"
+        + "{\"code\":\"CONSTRAINT_VIOLATED\",\"message\":\"an argument or attribute of this call is outside what the agent may do\"}],"
+        + "\"obligations\":[{\"type\":\"approval\",\"attributes\":{\"approver_role\":\"cfo\"}}],"
+        + "\"evaluated_at\":\"2026-11-23T12:00:00Z\"}}");
+    assertThat(AuthZen.toJson(d)).isEqualTo(AuthZen.toJson(d, AuthZen.Disclosure.AGENT))
+        .doesNotContain("alice", "researcher", "g-sub", "10000", "500", "700", "bank", "big", "v7");
   }
 
   @Test
@@ -543,7 +566,7 @@ class AuthZenTest {
         {"subject":{"type":"agent","id":"researcher"},"action":{"name":"read","properties":{"tool":"crm"}},
          "resource":{"type":"record","id":"crm/contacts/1"},"context":{"task":"t-1"}}"""));
 
-    String json = AuthZen.toJson(d);
+    String json = AuthZen.toJson(d, AuthZen.Disclosure.OPERATOR);
 
     assertThat(json).startsWith("{\"decision\":true,\"context\":{\"id\":\"" + d.id() + "\",\"outcome\":\"ALLOW\","
         + "\"reason_codes\":[\"GRANT_MATCHED\"],\"reasons\":[{\"code\":\"GRANT_MATCHED\",\"message\":\"");
@@ -573,7 +596,8 @@ class AuthZenTest {
     Decision approved = remit.authorize(AuthZen.parseRequest(
         AuthZen.toJson(transfer.withContext("approval", a.id()))));
     assertThat(AuthZen.toBareJson(approved)).isEqualTo("{\"decision\":true}");
-    assertThat(AuthZen.toJson(approved)).contains("\"approval\":\"" + a.id() + "\"");
+    assertThat(AuthZen.toJson(approved, AuthZen.Disclosure.OPERATOR)).contains("\"approval\":\"" + a.id() + "\"");
+    assertThat(AuthZen.toJson(d)).contains("{\"type\":\"approval\",\"attributes\":{\"approver_role\":\"finance\"}}");
   }
 
   @Test
@@ -585,8 +609,11 @@ class AuthZenTest {
         remit.authorize(Request.of("ghost", "crm", "read").resource("crm/contacts/1").build()));
 
     for (Decision d : decisions) {
-      assertThat(AuthZen.parseDecision(AuthZen.toJson(d))).isEqualTo(d);
+      assertThat(AuthZen.parseDecision(AuthZen.toJson(d, AuthZen.Disclosure.OPERATOR))).isEqualTo(d);
     }
+    assertThatThrownBy(() -> AuthZen.parseDecision(AuthZen.toJson(decisions.get(0))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an agent-facing response, which carries too little to rebuild a decision");
   }
 
   @Test
@@ -599,7 +626,7 @@ class AuthZenTest {
   @Test
   void aResponseWhoseDecisionContradictsItsOutcomeIsRefused() {
     Decision d = remit().authorize(Request.of("assistant", "crm", "read").resource("hr/1").build());
-    String forged = AuthZen.toJson(d).replace("{\"decision\":false", "{\"decision\":true");
+    String forged = AuthZen.toJson(d, AuthZen.Disclosure.OPERATOR).replace("{\"decision\":false", "{\"decision\":true");
 
     assertThatThrownBy(() -> AuthZen.parseDecision(forged))
         .isInstanceOf(IllegalArgumentException.class)

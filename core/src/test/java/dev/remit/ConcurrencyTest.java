@@ -36,8 +36,8 @@ class ConcurrencyTest {
   /** A world with alice -> orch (root) -> worker (sub), all unlimited; with or without the cache. */
   private static Remit chain(boolean cached) {
     Remit remit = remit(base().build(), clock(), cached);
-    remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
-    remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
     return remit;
   }
 
@@ -118,7 +118,7 @@ class ConcurrencyTest {
 
   @Test
   void afterSetEntitlementsReturnsNoCallBeyondThemIsAllowed() throws InterruptedException {
-    noAllowStartsAfter(r -> r.setEntitlements("alice", List.of(Scope.all("crm", "**"))),
+    noAllowStartsAfter(r -> r.restrictEntitlements("alice", List.of(Scope.all("crm", "**"))),
         ReasonCode.PRINCIPAL_NOT_ENTITLED);
   }
 
@@ -126,7 +126,7 @@ class ConcurrencyTest {
   void afterASwapThatDropsTheRootNoCallIsAllowed() throws InterruptedException {
     for (int trial = 0; trial < 3; trial++) {
       Remit remit = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock());
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
       AtomicBoolean changed = new AtomicBoolean();
       Queue<String> violations = new ConcurrentLinkedQueue<>();
       Thread reader = new Thread(() -> {
@@ -187,7 +187,7 @@ class ConcurrencyTest {
     int budget = 400;
     for (int trial = 0; trial < 6; trial++) {
       Remit remit = remit(base().build(), clock(), trial % 2 == 0);
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
       Request r = transfer("worker", 1);
       int allowed = hammer(remit, List.of(r, r, r, r), budget);
       assertThat(allowed).isEqualTo(budget);
@@ -200,9 +200,9 @@ class ConcurrencyTest {
     int budget = 300;
     for (int trial = 0; trial < 6; trial++) {
       Remit remit = remit(base().build(), clock(), trial % 2 == 0);
-      remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
-      remit.issue(subGrant("a", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
-      remit.issue(subGrant("b", "root", "helper").allow("payments", ALL_OPS, "acct/**").maxCalls(budget / 2));
+      Fixtures.issue(remit, rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
+      Fixtures.issue(remit, subGrant("a", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
+      Fixtures.issue(remit, subGrant("b", "root", "helper").allow("payments", ALL_OPS, "acct/**").maxCalls(budget / 2));
       Request w = transfer("worker", 1);
       Request h = transfer("helper", 1);
       int allowed = hammer(remit, List.of(w, h, w, h), budget);
@@ -220,7 +220,7 @@ class ConcurrencyTest {
     for (int trial = 0; trial < 20; trial++) {
       Remit remit = remit(base().rule(Rule.requireApproval("money", "finance").risk(RiskClass.MONEY_MOVEMENT).build())
           .build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1000));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1000));
       Approval a = remit.approve(transfer("worker", 10), "alice", "finance", java.time.Duration.ofMinutes(1));
       Request r = transfer("worker", 10).withContext("approval", a.id());
       AtomicInteger allowed = new AtomicInteger();

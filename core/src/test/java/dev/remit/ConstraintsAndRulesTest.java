@@ -32,9 +32,9 @@ class ConstraintsAndRulesTest {
     private final Remit remit = remit(base().build(), clock());
 
     {
-      remit.issue(rootGrant("pay", "worker").allow("payments", ALL_OPS, "acct/**")
+      Fixtures.issue(remit, rootGrant("pay", "worker").allow("payments", ALL_OPS, "acct/**")
           .constraint("args.amount <= 500").constraint("args.currency in [EUR, USD]"));
-      remit.issue(rootGrant("files", "helper").allow("s3", ALL_OPS, "**")
+      Fixtures.issue(remit, rootGrant("files", "helper").allow("s3", ALL_OPS, "**")
           .constraint("args.path matches \"reports/**\"")
           .constraint("resource.classification not in [secret, restricted]"));
     }
@@ -117,9 +117,9 @@ class ConstraintsAndRulesTest {
     @Test
     void constraintsReadTheActingAgentAndTheCatalog() {
       Remit r = remit(base().build(), clock());
-      r.issue(rootGrant("g", "worker").allow("**", ALL_OPS, "**").constraint("agent.environment == staging")
+      Fixtures.issue(r, rootGrant("g", "worker").allow("**", ALL_OPS, "**").constraint("agent.environment == staging")
           .constraint("tool.risk != money-movement"));
-      r.issue(rootGrant("o", "orch").allow("**", ALL_OPS, "**").constraint("agent.environment == staging"));
+      Fixtures.issue(r, rootGrant("o", "orch").allow("**", ALL_OPS, "**").constraint("agent.environment == staging"));
       assertThat(r.authorize(call("worker", "crm", "read", "c/1").build()).allowed()).isTrue();
       assertDenied(r.authorize(transfer("worker", 1)), ReasonCode.CONSTRAINT_VIOLATED,
           "grant 'g' requires tool.risk != money-movement but 'tool.risk' is 'money-movement'");
@@ -133,15 +133,32 @@ class ConstraintsAndRulesTest {
     @Test
     void aRequestNamingATaskMatchesOnlyThatTasksGrants() {
       Remit r = remit(base().build(), clock());
-      r.issue(rootGrant("t1", "worker").task("trip-1").allow("payments", ALL_OPS, "acct/1"));
-      r.issue(rootGrant("t2", "worker").task("trip-2").allow("payments", ALL_OPS, "acct/2"));
+      Fixtures.issue(r, rootGrant("t1", "worker").task("trip-1").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, rootGrant("t2", "worker").task("trip-2").allow("payments", ALL_OPS, "acct/2"));
       Decision ok = r.authorize(call("worker", "payments", "read", "acct/1").task("trip-1").build());
       assertThat(ok.grant()).isEqualTo("t1");
       assertDenied(r.authorize(call("worker", "payments", "read", "acct/1").task("trip-2").build()),
           ReasonCode.NO_MATCHING_GRANT,
           "no grant held by 'worker' for task 'trip-2' covers payments.read on 'acct/1' (outside its remit)");
-      assertThat(r.authorize(call("worker", "payments", "read", "acct/2").build()).grant())
-          .as("without a task every grant of the subject may match").isEqualTo("t2");
+      assertDenied(r.authorize(call("worker", "payments", "read", "acct/2").build()),
+          ReasonCode.NO_MATCHING_GRANT,
+          "no grant held by 'worker' covers payments.read on 'acct/2' (outside its remit)");
+    }
+
+    @Test
+    void aRequestWithoutATaskMatchesOnlyGrantsWithoutOneAndSpendsNoTaskBudget() {
+      Remit r = remit(base().build(), clock());
+      Fixtures.issue(r, rootGrant("task", "worker").task("trip-1").allow("payments", ALL_OPS, "acct/1").maxCalls(1));
+      Fixtures.issue(r, rootGrant("plain", "worker").allow("payments", List.of("read"), "acct/**"));
+      Request noTask = call("worker", "payments", "transfer", "acct/1").build();
+      assertDenied(r.authorize(noTask), ReasonCode.NO_MATCHING_GRANT,
+          "no grant held by 'worker' covers payments.transfer on 'acct/1' (outside its remit)");
+      assertThat(r.remainingCalls("task")).as("a request without a task spent nothing of the task's budget").isEqualTo(1);
+      assertThat(r.authorize(call("worker", "payments", "read", "acct/1").build()).grant()).isEqualTo("plain");
+      assertThat(r.authorize(call("worker", "payments", "read", "acct/1").task("trip-1").build()).grant())
+          .as("a request naming a task is not served by grants without one").isEqualTo("task");
+      assertThat(r.authorize(call("worker", "payments", "read", "acct/1").task("trip-9").build()).codes())
+          .containsExactly(ReasonCode.NO_MATCHING_GRANT);
     }
   }
 
@@ -153,7 +170,7 @@ class ConstraintsAndRulesTest {
         b.rule(r);
       }
       Remit r = remit(b.build(), clock());
-      r.issue(rootGrant("all", "worker").allow("**", ALL_OPS, "**"));
+      Fixtures.issue(r, rootGrant("all", "worker").allow("**", ALL_OPS, "**"));
       return r;
     }
 
@@ -233,7 +250,7 @@ class ConstraintsAndRulesTest {
       Policy p = base().rule(Rule.forbid("no-deploys-in-office-hours").tool("db").operation("migrate").during(office).build())
           .rule(Rule.requireApproval("after-hours-mail", "finance").tool("mail").outside(office).build()).build();
       Remit r = remit(p, clock);
-      r.issue(rootGrant("all", "worker").allow("**", ALL_OPS, "**").expiresAt(T0.plusSeconds(86_400)));
+      Fixtures.issue(r, rootGrant("all", "worker").allow("**", ALL_OPS, "**").expiresAt(T0.plusSeconds(86_400)));
       Request migrate = call("worker", "db", "migrate", "prod").build();
       Request mail = call("worker", "mail", "send", "outbox").build();
       assertThat(r.authorize(migrate).codes()).containsExactly(ReasonCode.FORBIDDEN_BY_RULE);

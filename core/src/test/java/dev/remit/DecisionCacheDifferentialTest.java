@@ -93,7 +93,7 @@ class DecisionCacheDifferentialTest {
     Grant batch = Grant.builder("rt-batch").principal("alice").holder("worker")
         .scope(Scope.of("deploy", List.of("release"), "svc/*").withConstraints("args.batch <= 2"))
         .ttl(Duration.ofDays(1)).build(clock.instant());
-    both("seed " + seed + " setup", () -> cached.issue(batch), () -> plain.issue(batch));
+    both("seed " + seed + " setup", () -> Fixtures.issue(cached, batch), () -> Fixtures.issue(plain, batch));
     grantIds.add(batch.id());
     for (int step = 0; step < 600; step++) {
       int what = rnd.nextInt(100);
@@ -133,14 +133,14 @@ class DecisionCacheDifferentialTest {
               Scope.all("payments", "acct/**"), Scope.all("deploy", "svc/**"));
           default -> List.of(Scope.all("crm", "crm/**"), Scope.all("payments", "acct/**"), Scope.all("deploy", "svc/**"));
         };
-        both(label, () -> cached.setEntitlements("alice", e), () -> plain.setEntitlements("alice", e));
+        both(label, () -> cached.restrictEntitlements("alice", e), () -> plain.restrictEntitlements("alice", e));
       } else if (what < 97) {
         Policy p = rnd.nextBoolean() ? a : b;
         both(label, () -> cached.swapPolicy(p), () -> plain.swapPolicy(p));
       } else if (what < 99) {
         Grant g = runtimeGrant(rnd, "rt-" + issued++, clock);
         grantIds.add(g.id());
-        both(label, () -> cached.issue(g), () -> plain.issue(g));
+        both(label, () -> Fixtures.issue(cached, g), () -> Fixtures.issue(plain, g));
       } else {
         approvalRound(label, rnd, cached, plain);
       }

@@ -37,7 +37,7 @@ class DecisionCacheRaceTest {
         th.start();
       }
       running.await();
-      remit.issue(rootGrant("g", "worker").allow("crm", List.of("read"), "c/**").constraint("args.x in [good]"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("crm", List.of("read"), "c/**").constraint("args.x in [good]"));
       Decision bad = remit.authorize(call("bad"));
       stop.set(true);
       for (Thread th : ts) {

@@ -74,10 +74,10 @@ class DecisionCacheTest {
         new Change("suspension of a delegator in the chain", read("worker", "crm/contacts/1"), Outcome.ALLOW,
             r -> r.suspendAgent("orch"), Outcome.DENY, ReasonCode.DELEGATOR_INACTIVE),
         new Change("entitlement change", read("worker", "crm/contacts/1"), Outcome.ALLOW,
-            r -> r.setEntitlements("alice", List.of(Scope.all("payments", "acct/**"))), Outcome.DENY,
+            r -> r.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**"))), Outcome.DENY,
             ReasonCode.PRINCIPAL_NOT_ENTITLED),
         new Change("new grant issued", Request.of("worker", "crm", "write").resource("crm/deals/9").build(),
-            Outcome.DENY, r -> r.issue(Grant.builder("rt-write").parent("root").holder("worker")
+            Outcome.DENY, r -> Fixtures.issue(r, Grant.builder("rt-write").parent("root").holder("worker")
                 .allow("crm", List.of("write"), "crm/deals/*").ttl(Duration.ofHours(1))),
             Outcome.ALLOW, ReasonCode.GRANT_MATCHED),
         new Change("runtime grant revocation", Request.of("worker", "deploy", "release").resource("svc/api").build(),
@@ -87,7 +87,7 @@ class DecisionCacheTest {
 
   private Remit forChange() {
     Remit remit = cached(CacheFixture.policy());
-    remit.issue(Grant.builder("rt-deploy").principal("alice").holder("worker")
+    Fixtures.issue(remit, Grant.builder("rt-deploy").principal("alice").holder("worker")
         .allow("deploy", List.of("release"), "svc/*").ttl(Duration.ofHours(1)));
     return remit;
   }
@@ -177,9 +177,9 @@ class DecisionCacheTest {
         assertThat(remit.authorize(r).codes()).as("round " + i).containsExactly(ReasonCode.AGENT_SUSPENDED);
         remit.resumeAgent("worker");
         assertThat(remit.authorize(r).outcome()).as("round " + i).isEqualTo(Outcome.ALLOW);
-        remit.setEntitlements("alice", noCrm);
+        remit.restrictEntitlements("alice", noCrm);
         assertThat(remit.authorize(r).codes()).as("round " + i).containsExactly(ReasonCode.PRINCIPAL_NOT_ENTITLED);
-        remit.setEntitlements("alice", all);
+        remit.restrictEntitlements("alice", all);
         assertThat(remit.authorize(r).outcome()).as("round " + i).isEqualTo(Outcome.ALLOW);
         assertThat(remit.authorize(r).outcome()).as("round " + i).isEqualTo(Outcome.ALLOW);
       }
@@ -201,7 +201,7 @@ class DecisionCacheTest {
     assertThat(remit.authorize(dev).outcome()).isEqualTo(Outcome.DENY);
     assertThat(remit.cacheStats().hits()).as("context.env is not read by any rule yet").isEqualTo(2);
 
-    remit.issue(Grant.builder("rt-env").principal("alice").holder("worker")
+    Fixtures.issue(remit, Grant.builder("rt-env").principal("alice").holder("worker")
         .allow("deploy", List.of("release"), "svc/*").constraint("context.env == prod").ttl(Duration.ofHours(1)));
 
     assertThat(remit.authorize(prod).outcome()).isEqualTo(Outcome.ALLOW);
@@ -529,21 +529,23 @@ class DecisionCacheTest {
     remit.authorize(read("orch", "crm/a"));
     remit.authorize(read("orch", "crm/a"));
     remit.authorize(null);
-    remit.suspendAgent("worker");
+    remit.suspendAgent("worker"); // another agent: orch's entry stays valid
+    remit.authorize(read("orch", "crm/a"));
+    remit.suspendAgent("orch");
     remit.authorize(read("orch", "crm/a"));
     for (int i = 0; i < 50; i++) {
       remit.authorize(read("orch", "crm/b" + i));
     }
     CacheStats s = remit.cacheStats();
     assertThat(s.enabled()).isTrue();
-    assertThat(s.hits()).isEqualTo(1);
+    assertThat(s.hits()).isEqualTo(2);
     assertThat(s.misses()).isEqualTo(52);
     assertThat(s.invalidated()).isEqualTo(1);
     assertThat(s.bypassed()).isEqualTo(1);
     assertThat(s.evictions()).isGreaterThan(0);
     assertThat(s.size()).isLessThanOrEqualTo(2);
     assertThat(s.maximumSize()).isEqualTo(2);
-    assertThat(s.requests()).isEqualTo(54);
+    assertThat(s.requests()).isEqualTo(55);
   }
 
   @Test

@@ -243,7 +243,7 @@ class DelegationPropertiesTest {
     List<Grant> chain = new ArrayList<>();
     for (int attempt = 0; attempt < 10 && chain.isEmpty(); attempt++) {
       try {
-        chain.add(remit.issue(randomGrant(rnd, "g0-" + attempt, HOLDERS[0], null)));
+        chain.add(Fixtures.issue(remit, randomGrant(rnd, "g0-" + attempt, HOLDERS[0], null)));
       } catch (GrantRefusedException e) {
         // try another root
       }
@@ -252,7 +252,7 @@ class DelegationPropertiesTest {
       Grant parent = chain.get(chain.size() - 1);
       for (int attempt = 0; attempt < 6; attempt++) {
         try {
-          chain.add(remit.issue(randomGrant(rnd, "g" + level + "-" + attempt, HOLDERS[level], parent)));
+          chain.add(Fixtures.issue(remit, randomGrant(rnd, "g" + level + "-" + attempt, HOLDERS[level], parent)));
           break;
         } catch (GrantRefusedException e) {
           // a widening child is refused; try another
@@ -289,7 +289,7 @@ class DelegationPropertiesTest {
       MutableClock c2 = new MutableClock(T0);
       Remit fresh = Remit.builder().policy(world()).clock(c2).build();
       for (int j = 0; j <= i; j++) {
-        fresh.issue(chain.get(j));
+        Fixtures.issue(fresh, chain.get(j));
       }
       c2.set(clock.instant());
       Grant ancestor = chain.get(i);
@@ -323,8 +323,8 @@ class DelegationPropertiesTest {
       MutableClock c2 = new MutableClock(T0);
       Remit childAlone = Remit.builder().policy(world()).clock(c1).withoutDecisionCache().build();
       Remit parentAlone = Remit.builder().policy(world()).clock(c2).withoutDecisionCache().build();
-      childAlone.issue(asRoot(child, "a0"));
-      parentAlone.issue(asRoot(parent, "a0"));
+      Fixtures.issue(childAlone, asRoot(child, "a0"));
+      Fixtures.issue(parentAlone, asRoot(parent, "a0"));
       for (int k = 0; k < 8; k++) {
         Instant at = T0.plus(pick(rnd, TIMES));
         c1.set(at);

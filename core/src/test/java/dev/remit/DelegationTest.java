@@ -36,7 +36,7 @@ class DelegationTest {
   void setUp() {
     clock = clock();
     remit = remit(base().build(), clock);
-    remit.issue(rootGrant("parent", "orch")
+    Fixtures.issue(remit, rootGrant("parent", "orch")
         .allow("payments", List.of("read", "transfer"), "acct/1")
         .allow("crm", List.of("read"), "contacts/**")
         .constraint("args.amount <= 500")
@@ -58,7 +58,7 @@ class DelegationTest {
   }
 
   private void assertRefused(Grant.Builder child, String message) {
-    assertThatThrownBy(() -> remit.issue(child))
+    assertThatThrownBy(() -> Fixtures.issue(remit, child))
         .isInstanceOf(GrantRefusedException.class)
         .hasMessageStartingWith("grant child refused: ")
         .hasMessageContaining(message)
@@ -70,7 +70,7 @@ class DelegationTest {
   class IssuanceRefusesWidening {
     @Test
     void aFaithfulNarrowerChildIsIssuedAndInheritsThePrincipal() {
-      Grant g = remit.issue(faithfulChild("child"));
+      Grant g = Fixtures.issue(remit, faithfulChild("child"));
       assertThat(g.principal()).isEqualTo("alice");
       assertThat(g.parent()).isEqualTo("parent");
       assertThat(remit.grant("child")).isEqualTo(g);
@@ -108,7 +108,7 @@ class DelegationTest {
     @Test
     void aResourcePatternThatOnlyLooksNarrowerIsRefused() {
       // contacts/* is inside contacts/**, but contacts* (no slash) reaches contacts-archive/…
-      remit.issue(faithfulChild("ok").allow("crm", List.of("read"), "contacts/*"));
+      Fixtures.issue(remit, faithfulChild("ok").allow("crm", List.of("read"), "contacts/*"));
       assertRefused(faithfulChild("child").allow("crm", List.of("read"), "contacts*"),
           "resource pattern 'contacts*' is not within [contacts/**]");
     }
@@ -129,9 +129,9 @@ class DelegationTest {
       assertRefused(subGrant("child", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
               .constraint("args.amount < 501").window(OFFICE).maxCalls(5).task("t1"),
           "it drops or loosens constraint 'args.amount <= 500'");
-      remit.issue(subGrant("stricter", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
+      Fixtures.issue(remit, subGrant("stricter", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
           .constraint("args.amount < 100").window(OFFICE).maxCalls(5).task("t1"));
-      remit.issue(subGrant("pinned", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
+      Fixtures.issue(remit, subGrant("pinned", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
           .constraint("args.amount in [10, 20]").window(OFFICE).maxCalls(5).task("t1"));
     }
 
@@ -146,7 +146,7 @@ class DelegationTest {
     void aLaterExpiryIsRefused() {
       assertRefused(faithfulChild("child").expiresAt(IN_ONE_HOUR.plusMillis(1)),
           "it expires at 2026-03-02T11:00:00.001Z, after parent grant 'parent' (2026-03-02T11:00:00Z)");
-      remit.issue(faithfulChild("same-expiry").expiresAt(IN_ONE_HOUR));
+      Fixtures.issue(remit, faithfulChild("same-expiry").expiresAt(IN_ONE_HOUR));
     }
 
     @Test
@@ -161,7 +161,7 @@ class DelegationTest {
       assertRefused(faithfulChild("child").window(
               new TimeWindow(LocalTime.of(9, 0), LocalTime.of(17, 0), ZoneId.of("Europe/Paris"), Set.of())),
           "is not within parent grant 'parent''s window");
-      remit.issue(faithfulChild("weekday-mornings").window(new TimeWindow(LocalTime.of(9, 0),
+      Fixtures.issue(remit, faithfulChild("weekday-mornings").window(new TimeWindow(LocalTime.of(9, 0),
           LocalTime.of(12, 0), ZoneOffset.UTC, Set.of(java.time.DayOfWeek.MONDAY))));
     }
 
@@ -196,7 +196,7 @@ class DelegationTest {
 
     @Test
     void aCredentialUnderAParentWithoutOneIsRefused() {
-      remit.issue(rootGrant("plain", "orch").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(remit, rootGrant("plain", "orch").allow("crm", ALL_OPS, "**"));
       assertRefused(subGrant("child", "plain", "worker").allow("crm", ALL_OPS, "**").credential(BANK_READ),
           "it declares a credential but parent grant 'plain' declares none");
     }
@@ -209,17 +209,17 @@ class DelegationTest {
 
     @Test
     void aStartBeforeTheParentsIsRefused() {
-      remit.issue(rootGrant("later", "orch").allow("crm", ALL_OPS, "**").notBefore(T0.plusSeconds(600)));
+      Fixtures.issue(remit, rootGrant("later", "orch").allow("crm", ALL_OPS, "**").notBefore(T0.plusSeconds(600)));
       assertRefused(subGrant("child", "later", "worker").allow("crm", ALL_OPS, "**"),
           "it would be valid from 2026-03-02T10:00:00Z, before parent grant 'later' (2026-03-02T10:10:00Z)");
-      remit.issue(subGrant("aligned", "later", "worker").allow("crm", ALL_OPS, "**").notBefore(T0.plusSeconds(600)));
+      Fixtures.issue(remit, subGrant("aligned", "later", "worker").allow("crm", ALL_OPS, "**").notBefore(T0.plusSeconds(600)));
     }
 
     @Test
     void theParentMustExistBeLiveAndBeHeldByAnActiveAgent() {
       assertRefused(subGrant("child", "nope", "worker").allow("crm", ALL_OPS, "**"),
           "parent grant 'nope' does not exist");
-      remit.issue(rootGrant("p2", "orch").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(remit, rootGrant("p2", "orch").allow("crm", ALL_OPS, "**"));
       remit.suspendAgent("orch");
       assertRefused(subGrant("child", "p2", "worker").allow("crm", ALL_OPS, "**"),
           "'orch', the holder of parent grant 'p2', is not active");
@@ -227,7 +227,7 @@ class DelegationTest {
       remit.revokeGrant("p2");
       assertRefused(subGrant("child", "p2", "worker").allow("crm", ALL_OPS, "**"),
           "parent grant 'p2' is revoked");
-      remit.issue(rootGrant("p3", "orch").allow("crm", ALL_OPS, "**").expiresAt(T0.plusSeconds(1)));
+      Fixtures.issue(remit, rootGrant("p3", "orch").allow("crm", ALL_OPS, "**").expiresAt(T0.plusSeconds(1)));
       clock.advance(Duration.ofSeconds(1));
       assertRefused(subGrant("child", "p3", "worker").allow("crm", ALL_OPS, "**"),
           "parent grant 'p3' has expired");
@@ -235,8 +235,8 @@ class DelegationTest {
 
     @Test
     void aGrantBelowARevokedAncestorIsRefused() {
-      remit.issue(rootGrant("a", "orch").allow("crm", ALL_OPS, "**"));
-      remit.issue(subGrant("b", "a", "worker").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(remit, rootGrant("a", "orch").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(remit, subGrant("b", "a", "worker").allow("crm", ALL_OPS, "**"));
       remit.revokeGrant("a");
       assertRefused(subGrant("child", "b", "helper").allow("crm", ALL_OPS, "**"),
           "grant 'a' above it in the chain is revoked");
@@ -256,24 +256,24 @@ class DelegationTest {
 
     @Test
     void anIdCannotBeReusedEvenAfterRevocation() {
-      remit.issue(rootGrant("once", "orch").allow("crm", ALL_OPS, "**"));
-      assertThatThrownBy(() -> remit.issue(rootGrant("once", "orch").allow("crm", ALL_OPS, "**")))
+      Fixtures.issue(remit, rootGrant("once", "orch").allow("crm", ALL_OPS, "**"));
+      assertThatThrownBy(() -> Fixtures.issue(remit, rootGrant("once", "orch").allow("crm", ALL_OPS, "**")))
           .hasMessage("grant once refused: a grant with this id exists or existed");
       remit.revokeGrant("once");
-      assertThatThrownBy(() -> remit.issue(rootGrant("once", "orch").allow("crm", ALL_OPS, "**")))
+      assertThatThrownBy(() -> Fixtures.issue(remit, rootGrant("once", "orch").allow("crm", ALL_OPS, "**")))
           .hasMessage("grant once refused: a grant with this id exists or existed");
     }
 
     @Test
     void anAlreadyExpiredGrantIsRefused() {
       clock.set(IN_ONE_HOUR);
-      assertThatThrownBy(() -> remit.issue(rootGrant("old", "orch").allow("crm", ALL_OPS, "**")))
+      assertThatThrownBy(() -> Fixtures.issue(remit, rootGrant("old", "orch").allow("crm", ALL_OPS, "**")))
           .hasMessage("grant old refused: it expires at 2026-03-02T11:00:00Z, which has passed");
     }
 
     @Test
     void aRootGrantCannotExceedItsPrincipalsEntitlements() {
-      assertThatThrownBy(() -> remit.issue(Grant.builder("b1").principal("bob").holder("worker")
+      assertThatThrownBy(() -> Fixtures.issue(remit, Grant.builder("b1").principal("bob").holder("worker")
           .expiresAt(IN_ONE_HOUR).allow("payments", ALL_OPS, "**")))
           .isInstanceOf(GrantRefusedException.class)
           .hasMessageContaining("exceeds the entitlements of principal 'bob': tool pattern 'payments' is not within [crm]");
@@ -281,18 +281,18 @@ class DelegationTest {
 
     @Test
     void aSubGrantCannotExceedThePrincipalsCurrentEntitlements() {
-      remit.issue(rootGrant("wide", "orch").allow("crm", ALL_OPS, "**").allow("payments", ALL_OPS, "**"));
-      remit.setEntitlements("alice", List.of(Scope.all("crm", "**")));
-      assertThatThrownBy(() -> remit.issue(subGrant("child", "wide", "worker").allow("payments", ALL_OPS, "acct/1")))
+      Fixtures.issue(remit, rootGrant("wide", "orch").allow("crm", ALL_OPS, "**").allow("payments", ALL_OPS, "**"));
+      remit.restrictEntitlements("alice", List.of(Scope.all("crm", "**")));
+      assertThatThrownBy(() -> Fixtures.issue(remit, subGrant("child", "wide", "worker").allow("payments", ALL_OPS, "acct/1")))
           .hasMessageContaining("exceeds the current entitlements of principal 'alice'");
-      remit.issue(subGrant("crm-only", "wide", "worker").allow("crm", ALL_OPS, "x"));
+      Fixtures.issue(remit, subGrant("crm-only", "wide", "worker").allow("crm", ALL_OPS, "x"));
     }
 
     @Test
     void toolsAndOperationsMustBeInTheCatalog() {
-      assertThatThrownBy(() -> remit.issue(rootGrant("x", "orch").allow("paymnts", ALL_OPS, "**")))
+      assertThatThrownBy(() -> Fixtures.issue(remit, rootGrant("x", "orch").allow("paymnts", ALL_OPS, "**")))
           .hasMessageContaining("tool pattern 'paymnts' matches no tool in the catalog (did you mean 'payments'?)");
-      assertThatThrownBy(() -> remit.issue(rootGrant("x", "orch").allow("payments", List.of("trasnfer"), "**")))
+      assertThatThrownBy(() -> Fixtures.issue(remit, rootGrant("x", "orch").allow("payments", List.of("trasnfer"), "**")))
           .hasMessageContaining("operation 'trasnfer' is not an operation of [payments]; they have [read, transfer] (did you mean 'transfer'?)");
     }
   }
@@ -302,20 +302,20 @@ class DelegationTest {
     @Test
     void issuanceBeyondTheMaximumDepthIsRefused() {
       Remit r = remit(base().maxDelegationDepth(2).build(), clock);
-      r.issue(rootGrant("d1", "orch").allow("crm", ALL_OPS, "**"));
-      r.issue(subGrant("d2", "d1", "worker").allow("crm", ALL_OPS, "**"));
-      assertThatThrownBy(() -> r.issue(subGrant("d3", "d2", "helper").allow("crm", ALL_OPS, "**")))
+      Fixtures.issue(r, rootGrant("d1", "orch").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(r, subGrant("d2", "d1", "worker").allow("crm", ALL_OPS, "**"));
+      assertThatThrownBy(() -> Fixtures.issue(r, subGrant("d3", "d2", "helper").allow("crm", ALL_OPS, "**")))
           .hasMessage("grant d3 refused: the chain would be 3 grants deep; the maximum is 2");
     }
 
     @Test
     void theDefaultMaximumIsFourGrants() {
       Remit r = remit(base().build(), clock);
-      r.issue(rootGrant("d1", "orch").allow("crm", ALL_OPS, "**"));
-      r.issue(subGrant("d2", "d1", "worker").allow("crm", ALL_OPS, "**"));
-      r.issue(subGrant("d3", "d2", "helper").allow("crm", ALL_OPS, "**"));
-      r.issue(subGrant("d4", "d3", "bot.planner").allow("crm", ALL_OPS, "**"));
-      assertThatThrownBy(() -> r.issue(subGrant("d5", "d4", "bot.connector").allow("crm", ALL_OPS, "**")))
+      Fixtures.issue(r, rootGrant("d1", "orch").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(r, subGrant("d2", "d1", "worker").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(r, subGrant("d3", "d2", "helper").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(r, subGrant("d4", "d3", "bot.planner").allow("crm", ALL_OPS, "**"));
+      assertThatThrownBy(() -> Fixtures.issue(r, subGrant("d5", "d4", "bot.connector").allow("crm", ALL_OPS, "**")))
           .hasMessageContaining("the chain would be 5 grants deep; the maximum is 4");
       Decision d = r.authorize(Fixtures.call("bot.planner", "crm", "read", "c/1").build());
       assertThat(d.allowed()).as(d.explain()).isTrue();
@@ -325,8 +325,8 @@ class DelegationTest {
     @Test
     void loweringTheMaximumBySwapDeniesDeeperChainsAtDecision() {
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
-      r.issue(subGrant("subsub", "sub", "helper").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(r, subGrant("subsub", "sub", "helper").allow("payments", ALL_OPS, "acct/1"));
       assertThat(r.authorize(transfer("helper", 1)).allowed()).isTrue();
       r.swapPolicy(ReasonCodeCoverageTest.withDocRootDepth("acct/**", 2));
       Decision d = r.authorize(transfer("helper", 1));
@@ -350,9 +350,9 @@ class DelegationTest {
   class DecisionRechecksTheChain {
     @Test
     void anAllowCarriesTheWholeChainFromThePrincipal() {
-      remit.issue(rootGrant("r", "orch").allow("payments", ALL_OPS, "acct/**"));
-      remit.issue(subGrant("s", "r", "worker").allow("payments", ALL_OPS, "acct/1").task("t9"));
-      Decision d = remit.authorize(transfer("worker", 10));
+      Fixtures.issue(remit, rootGrant("r", "orch").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, subGrant("s", "r", "worker").allow("payments", ALL_OPS, "acct/1").task("t9"));
+      Decision d = remit.authorize(transfer("worker", 10).withContext("task", "t9"));
       assertThat(d.outcome()).isEqualTo(Outcome.ALLOW);
       assertThat(d.codes()).containsExactly(ReasonCode.GRANT_MATCHED);
       assertThat(d.reasons().get(0).message())
@@ -369,7 +369,7 @@ class DelegationTest {
     @Test
     void swappingInANarrowerParentDeniesTheSubGrantAsExceedingIt() {
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       assertThat(r.authorize(transfer("worker", 1)).allowed()).isTrue();
       r.swapPolicy(ReasonCodeCoverageTest.withDocRoot("acct/2"));
       Decision d = r.authorize(transfer("worker", 1));
@@ -384,7 +384,7 @@ class DelegationTest {
     @Test
     void aConstraintAddedToTheParentBindsTheSubGrantAtDecision() {
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       r.swapPolicy(base().grant(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**")
           .constraint("args.amount <= 100").build()).build());
       Decision d = r.authorize(transfer("worker", 500));
@@ -397,7 +397,7 @@ class DelegationTest {
     @Test
     void removingTheParentBreaksTheChain() {
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       r.swapPolicy(base().build());
       Decision d = r.authorize(transfer("worker", 1));
       assertThat(d.codes()).containsExactly(ReasonCode.CHAIN_BROKEN);
@@ -408,7 +408,7 @@ class DelegationTest {
     @Test
     void aParentReissuedToAnotherHolderBreaksTheChain() {
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       r.swapPolicy(base().grant(rootGrant("root", "helper").allow("payments", ALL_OPS, "acct/**").build()).build());
       Decision d = r.authorize(transfer("worker", 1));
       assertThat(d.codes()).containsExactly(ReasonCode.CHAIN_BROKEN);
@@ -421,9 +421,9 @@ class DelegationTest {
       // regression: after a swap removed document grant 'root', issue() accepted a child of its
       // dangling runtime child 'sub', even one reusing the id 'root', closing a cycle root->sub->root
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
       r.swapPolicy(base().build());
-      assertThatThrownBy(() -> r.issue(subGrant("root", "sub", "orch").allow("payments", ALL_OPS, "acct/**")))
+      assertThatThrownBy(() -> Fixtures.issue(r, subGrant("root", "sub", "orch").allow("payments", ALL_OPS, "acct/**")))
           .isInstanceOf(GrantRefusedException.class)
           .hasMessage("grant root refused: grant 'sub' above it in the chain names parent 'root', which no longer exists");
       assertThat(r.authorize(transfer("worker", 1)).codes()).containsExactly(ReasonCode.CHAIN_BROKEN);

@@ -40,7 +40,7 @@ class FailClosedTest {
   @BeforeEach
   void setUp() {
     remit = remit(base().build(), clock());
-    remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
         .constraint("args.meta.kind == invoice"));
   }
 
@@ -139,7 +139,7 @@ class FailClosedTest {
     cyclic.put("self", cyclic);
     Request r = call("worker", "payments", "transfer", "acct/1").arg("meta", cyclic).build();
     assertThat(remit.authorize(r).allowed()).as("args.meta.kind is shallow and readable").isTrue();
-    remit.issue(rootGrant("deep", "worker").allow("payments", ALL_OPS, "deep/**")
+    Fixtures.issue(remit, rootGrant("deep", "worker").allow("payments", ALL_OPS, "deep/**")
         .constraint("args.meta.self.self.self.self.self.self.self.self.self.self.self.self.self.self.self.self"
             + ".self.self.self.self.self.self.self.self.self.self.self.self.self.self.self.self.kind == invoice"));
     Decision d = remit.authorize(call("worker", "payments", "transfer", "deep/1").arg("meta", cyclic).build());
@@ -172,7 +172,9 @@ class FailClosedTest {
         () -> remit.enforce(r));
     assertThat(e).isNotInstanceOf(ApprovalRequiredException.class);
     assertThat(e.decision().codes()).containsExactly(ReasonCode.MISSING_ATTRIBUTE);
-    assertThat(e.getMessage()).startsWith("DENY [MISSING_ATTRIBUTE]: grant 'g' requires args.meta.kind == invoice");
+    assertThat(e.decision().explain()).startsWith("DENY\n  MISSING_ATTRIBUTE: grant 'g' requires args.meta.kind == invoice");
+    assertThat(e.getMessage()).as("the exception's own text is the agent's: no grant, attribute or limit in it")
+        .isEqualTo("DENY [MISSING_ATTRIBUTE]: the call lacks information the policy needs to decide");
   }
 
   @Test

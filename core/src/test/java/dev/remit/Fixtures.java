@@ -88,4 +88,21 @@ final class Fixtures {
   static Request.Builder call(String subject, String tool, String op, String resource) {
     return Request.of(subject, tool, op).resource(resource);
   }
+
+  /**
+   * Issues {@code g} as the old single entry point did: a root grant for its principal, a sub-grant
+   * delegated by the holder of its parent (tests about who may delegate call delegate themselves).
+   */
+  static Grant issue(Remit remit, Grant g) {
+    if (g.parent() == null) {
+      return remit.issue(g);
+    }
+    Grant parent = remit.grant(g.parent());
+    return remit.delegate(parent == null ? g.holder() : parent.holder(), g);
+  }
+
+  /** Like {@link #issue(Remit, Grant)}, resolving a relative ttl against the decision point's clock. */
+  static Grant issue(Remit remit, Grant.Builder g) {
+    return issue(remit, g.build(remit.clock().instant()));
+  }
 }

@@ -28,7 +28,7 @@ class NamesTest {
   void setUp() {
     remit = remit(base().rule(Rule.forbid("no-prod").resource("prod/**").description("production is off limits")
         .build()).build(), clock());
-    remit.issue(rootGrant("g", "worker").allow("db", ALL_OPS, "**").allow("github/*", ALL_OPS, "**")
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("db", ALL_OPS, "**").allow("github/*", ALL_OPS, "**")
         .allow("s3", ALL_OPS, "s3://bucket/reports/**"));
   }
 
@@ -147,7 +147,7 @@ class NamesTest {
     // documented: prod/** matches one or more segments below prod, not "prod" itself
     assertThat(query("prod").allowed()).isTrue();
     Remit r = remit(base().rule(Rule.forbid("no-prod").resource("prod").resource("prod/**").build()).build(), clock());
-    r.issue(rootGrant("g", "worker").allow("db", ALL_OPS, "**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("db", ALL_OPS, "**"));
     assertThat(r.authorize(call("worker", "db", "query", "prod").build()).codes())
         .containsExactly(ReasonCode.FORBIDDEN_BY_RULE);
   }
@@ -172,7 +172,7 @@ class NamesTest {
   void aToolStarDoesNotCrossASlash() {
     assertThat(remit.authorize(call("worker", "github/issues", "read", "r/1").build()).allowed()).isTrue();
     Remit r = remit(base().tool(Tool.of("github/issues/comments", "read", RiskClass.READ)).build(), clock());
-    r.issue(rootGrant("g", "worker").allow("github/*", ALL_OPS, "**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("github/*", ALL_OPS, "**"));
     assertThat(r.authorize(call("worker", "github/issues/comments", "read", "r/1").build()).codes())
         .containsExactly(ReasonCode.NO_MATCHING_GRANT);
   }

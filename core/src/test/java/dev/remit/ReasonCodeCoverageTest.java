@@ -38,7 +38,7 @@ class ReasonCodeCoverageTest {
   static {
     SCENARIOS.put(ReasonCode.GRANT_MATCHED, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
       return remit.authorize(transfer("worker", 10));
     });
     SCENARIOS.put(ReasonCode.APPROVAL_REQUIRED, () -> {
@@ -76,7 +76,7 @@ class ReasonCodeCoverageTest {
         remit(base().build(), clock()).authorize(call("worker", "payments", "delete", "acct/1").build()));
     SCENARIOS.put(ReasonCode.FORBIDDEN_BY_RULE, () -> {
       Remit remit = remit(base().rule(Rule.forbid("no-prod").resource("prod/**").build()).build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("db", ALL_OPS, "**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("db", ALL_OPS, "**"));
       return remit.authorize(call("worker", "db", "query", "prod/users").build());
     });
     SCENARIOS.put(ReasonCode.NO_MATCHING_GRANT, () ->
@@ -87,94 +87,109 @@ class ReasonCodeCoverageTest {
     SCENARIOS.put(ReasonCode.ATTRIBUTE_TYPE_MISMATCH, () -> limited().authorize(transfer("worker", "500")));
     SCENARIOS.put(ReasonCode.GRANT_NOT_YET_VALID, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
           .notBefore(T0.plusSeconds(60)));
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.GRANT_EXPIRED, () -> {
       MutableClock clock = clock();
       Remit remit = remit(base().build(), clock);
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
       clock.set(IN_ONE_HOUR);
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.GRANT_REVOKED, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
       remit.revokeGrant("g");
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.OUTSIDE_TIME_WINDOW, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
           .window(new TimeWindow(LocalTime.of(22, 0), LocalTime.of(6, 0), ZoneOffset.UTC, Set.of())));
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.MAX_CALLS_EXHAUSTED, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1));
       remit.authorize(transfer("worker", 1));
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.DELEGATION_EXCEEDS_PARENT, () -> {
       Remit remit = remit(withDocRoot("acct/**"), clock());
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       remit.swapPolicy(withDocRoot("acct/2"));
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.CHAIN_BROKEN, () -> {
       Remit remit = remit(withDocRoot("acct/**"), clock());
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       remit.swapPolicy(base().build());
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.CHAIN_TOO_DEEP, () -> {
       Remit remit = remit(withDocRoot("acct/**"), clock());
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
-      remit.issue(subGrant("subsub", "sub", "helper").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, subGrant("subsub", "sub", "helper").allow("payments", ALL_OPS, "acct/1"));
       remit.swapPolicy(withDocRootDepth("acct/**", 2));
       return remit.authorize(transfer("helper", 1));
     });
     SCENARIOS.put(ReasonCode.DELEGATOR_INACTIVE, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "orch").allow("payments", ALL_OPS, "acct/**"));
-      remit.issue(subGrant("sub", "g", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(remit, rootGrant("g", "orch").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, subGrant("sub", "g", "worker").allow("payments", ALL_OPS, "acct/1"));
       remit.suspendAgent("orch");
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.UNKNOWN_PRINCIPAL, () -> {
       Remit remit = remit(base().principal(Principal.human("carol", List.of(Scope.all("**", "**")))).build(),
           clock());
-      remit.issue(Grant.builder("g").principal("carol").holder("worker").expiresAt(IN_ONE_HOUR)
+      Fixtures.issue(remit, Grant.builder("g").principal("carol").holder("worker").expiresAt(IN_ONE_HOUR)
           .allow("payments", ALL_OPS, "acct/**"));
       remit.swapPolicy(base().build());
       return remit.authorize(transfer("worker", 1));
     });
     SCENARIOS.put(ReasonCode.PRINCIPAL_NOT_ENTITLED, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
-      remit.setEntitlements("alice", List.of(Scope.all("crm", "**")));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      remit.restrictEntitlements("alice", List.of(Scope.all("crm", "**")));
       return remit.authorize(transfer("worker", 1));
     });
+    SCENARIOS.put(ReasonCode.STAGE_ALLOWED, () -> withStage(in -> dev.remit.spi.StageVerdict.allow()
+        .withReason("checked by the fraud service", null)).authorize(transfer("worker", 1)));
+    SCENARIOS.put(ReasonCode.STAGE_DENIED, () -> withStage(in -> dev.remit.spi.StageVerdict.deny(
+        "the fraud service flags account acct/1", "this account cannot be used now")).authorize(transfer("worker", 1)));
+    SCENARIOS.put(ReasonCode.STAGE_FAILED, () -> withStage(in -> {
+      throw new java.io.IOException("fraud service unreachable");
+    }).authorize(transfer("worker", 1)));
     SCENARIOS.put(ReasonCode.EVALUATION_ERROR, () -> {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
           .constraint("args.meta.kind == invoice"));
       return remit.authorize(call("worker", "payments", "transfer", "acct/1")
           .arg("meta", FailClosedTest.throwingMap()).build());
     });
   }
 
+  /** A decision point whose one decision stage answers with {@code verdict}, and a grant for worker. */
+  static Remit withStage(TestStages.Verdicts verdict) {
+    Remit remit = Remit.builder().policy(base().build()).clock(clock())
+        .stage(TestStages.inline("fraud", verdict)).build();
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    return remit;
+  }
+
   static Remit withApprovalRule() {
     Remit remit = remit(base().rule(Rule.requireApproval("money", "finance").risk(RiskClass.MONEY_MOVEMENT)
         .description("money leaves the company").build()).build(), clock());
-    remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
     return remit;
   }
 
   static Remit limited() {
     Remit remit = remit(base().build(), clock());
-    remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 500"));
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 500"));
     return remit;
   }
 

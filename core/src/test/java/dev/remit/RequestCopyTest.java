@@ -35,7 +35,7 @@ class RequestCopyTest {
   private static Remit newRemit() {
     Remit r = remit(base().principal(new Principal("carol", Principal.Kind.HUMAN, List.of(), Set.of("finance")))
         .rule(MONEY).build(), clock());
-    r.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(r, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
     return r;
   }
 
@@ -71,7 +71,7 @@ class RequestCopyTest {
     Remit remit = remit(base().principal(new Principal("carol", Principal.Kind.HUMAN, List.of(), Set.of("finance")))
         .rule(Rule.requireApproval("m", "finance").risk(RiskClass.MONEY_MOVEMENT).bind("args.meta.to").build())
         .build(), clock());
-    remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
     Map<String, Object> meta = new HashMap<>();
     meta.put("to", "x");
     meta.put("list", new Throwing());

@@ -24,10 +24,10 @@ class RevocationAndLifecycleTest {
   void setUp() {
     remit = remit(base().build(), clock());
     // alice -> orch (root) -> worker (sub) -> helper (subsub); orch also delegates to bot.connector
-    remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
-    remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
-    remit.issue(subGrant("subsub", "sub", "helper").allow("payments", ALL_OPS, "acct/1"));
-    remit.issue(subGrant("conn", "root", "bot.connector").allow("payments", ALL_OPS, "acct/1"));
+    Fixtures.issue(remit, rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**"));
+    Fixtures.issue(remit, subGrant("subsub", "sub", "helper").allow("payments", ALL_OPS, "acct/1"));
+    Fixtures.issue(remit, subGrant("conn", "root", "bot.connector").allow("payments", ALL_OPS, "acct/1"));
   }
 
   private static void assertDenied(Decision d, ReasonCode code, String message) {
@@ -92,12 +92,12 @@ class RevocationAndLifecycleTest {
   class LiveNarrowing {
     @Test
     void removingAnEntitlementDeniesEveryAgentActingForThePrincipalOnTheNextCall() {
-      remit.setEntitlements("alice", List.of(Scope.of("payments", List.of("read"), "**")));
+      remit.restrictEntitlements("alice", List.of(Scope.of("payments", List.of("read"), "**")));
       for (String agent : List.of("orch", "worker", "helper", "bot.connector")) {
         Decision d = remit.authorize(transfer(agent, 1));
         assertThat(d.codes()).as(agent).containsExactly(ReasonCode.PRINCIPAL_NOT_ENTITLED);
         assertThat(d.reasons().get(0).message()).isEqualTo(
-            "principal 'alice' is not (any longer) entitled to payments.transfer on 'acct/1'");
+            "principal 'alice' is not (any longer) entitled to payments.transfer on 'acct/1' (as restricted at runtime)");
       }
       assertThat(remit.authorize(call("helper", "payments", "read", "acct/1").build()).allowed())
           .as("what alice may still do, her agents may still do").isTrue();
@@ -105,15 +105,15 @@ class RevocationAndLifecycleTest {
 
     @Test
     void restoringTheEntitlementRestoresTheAgents() {
-      remit.setEntitlements("alice", List.of());
+      remit.restrictEntitlements("alice", List.of());
       assertThat(remit.authorize(transfer("helper", 1)).codes()).containsExactly(ReasonCode.PRINCIPAL_NOT_ENTITLED);
-      remit.setEntitlements("alice", List.of(Scope.all("**", "**")));
+      remit.restrictEntitlements("alice", List.of(Scope.all("**", "**")));
       assertThat(remit.authorize(transfer("helper", 1)).allowed()).isTrue();
     }
 
     @Test
     void narrowingByResourceAffectsOnlyThoseResources() {
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/2")));
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/2")));
       assertThat(remit.authorize(transfer("worker", 1)).codes()).containsExactly(ReasonCode.PRINCIPAL_NOT_ENTITLED);
       Decision ok = remit.authorize(call("worker", "payments", "transfer", "acct/2").arg("amount", 1).build());
       assertThat(ok.allowed()).isTrue();
@@ -121,7 +121,7 @@ class RevocationAndLifecycleTest {
 
     @Test
     void entitlementsOfAnUnknownPrincipalCannotBeSet() {
-      assertThatThrownBy(() -> remit.setEntitlements("alicee", List.of()))
+      assertThatThrownBy(() -> remit.restrictEntitlements("alicee", List.of()))
           .hasMessage("no principal 'alicee' (did you mean 'alice'?)");
     }
   }
@@ -179,7 +179,7 @@ class RevocationAndLifecycleTest {
 
     @Test
     void suspendingAComponentLeavesItsSiblingsAndItsAgentActive() {
-      remit.issue(rootGrant("planner", "bot.planner").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(remit, rootGrant("planner", "bot.planner").allow("crm", ALL_OPS, "**"));
       remit.suspendAgent("bot.connector");
       assertDenied(remit.authorize(transfer("bot.connector", 1)), ReasonCode.AGENT_SUSPENDED,
           "agent 'bot.connector' is suspended");
@@ -221,7 +221,7 @@ class RevocationAndLifecycleTest {
       assertThatThrownBy(() -> remit.suspendAgent("wroker")).isInstanceOf(IllegalArgumentException.class)
           .hasMessage("no agent 'wroker' (did you mean 'worker'?)");
       assertDenied(remit.authorize(transfer("wroker", 1)), ReasonCode.UNKNOWN_AGENT,
-          "subject 'wroker' is not a known agent or component (did you mean 'worker'?)");
+          "subject 'wroker' is not a known agent or component");
     }
   }
 
@@ -241,7 +241,7 @@ class RevocationAndLifecycleTest {
 
     @Test
     void anAgentsGrantDoesNotCoverItsComponents() {
-      remit.issue(rootGrant("bot-grant", "bot").allow("crm", ALL_OPS, "**"));
+      Fixtures.issue(remit, rootGrant("bot-grant", "bot").allow("crm", ALL_OPS, "**"));
       assertThat(remit.authorize(call("bot", "crm", "read", "c/1").build()).allowed()).isTrue();
       Decision d = remit.authorize(call("bot.planner", "crm", "read", "c/1").build());
       assertDenied(d, ReasonCode.NO_MATCHING_GRANT,

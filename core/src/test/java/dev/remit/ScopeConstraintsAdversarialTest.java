@@ -48,7 +48,7 @@ class ScopeConstraintsAdversarialTest {
 
   private static void assertRefused(Remit remit, Grant.Builder g, String messageContains) {
     String id = g.build(remit.clock().instant()).id();
-    assertThatThrownBy(() -> remit.issue(g))
+    assertThatThrownBy(() -> Fixtures.issue(remit, g))
         .isInstanceOf(GrantRefusedException.class)
         .hasMessageContaining(messageContains);
     assertThat(remit.grant(id)).as("nothing is issued").isNull();
@@ -67,13 +67,13 @@ class ScopeConstraintsAdversarialTest {
 
     void issue(Grant.Builder g) {
       Grant built = g.build(clock.instant());
-      cached.issue(built);
-      plain.issue(built);
+      Fixtures.issue(cached, built);
+      Fixtures.issue(plain, built);
     }
 
-    void setEntitlements(String principal, List<Scope> e) {
-      cached.setEntitlements(principal, e);
-      plain.setEntitlements(principal, e);
+    void restrictEntitlements(String principal, List<Scope> e) {
+      cached.restrictEntitlements(principal, e);
+      plain.restrictEntitlements(principal, e);
     }
 
     void swap(Policy p) {
@@ -103,7 +103,7 @@ class ScopeConstraintsAdversarialTest {
         Scope strict = Scope.of("payments", List.of("transfer"), "acct/**").withConstraints("args.amount <= 10");
         Scope loose = Scope.of("payments", List.of("transfer"), "acct/1").withConstraints("args.currency == EUR");
         Remit remit = remit(base().build(), clock());
-        remit.issue(failingFirst ? rootGrant("g", "worker").scope(strict).scope(loose)
+        Fixtures.issue(remit, failingFirst ? rootGrant("g", "worker").scope(strict).scope(loose)
             : rootGrant("g", "worker").scope(loose).scope(strict));
 
         Request eur = call("worker", "payments", "transfer", "acct/1").arg("amount", 900).arg("currency", "EUR").build();
@@ -119,7 +119,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void theReasonCodeIsThatOfTheFirstCoveringScopeNotOfAnUncoveringOneOrALaterOne() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker")
+      Fixtures.issue(remit, rootGrant("g", "worker")
           .scope(Scope.of("crm", List.of("read"), "**").withConstraints("args.never == 1"))
           .scope(Scope.of("payments", List.of("transfer"), "acct/**").withConstraints("args.amount <= 500"))
           .scope(Scope.of("payments", List.of("transfer"), "acct/**").withConstraints("args.currency == EUR")));
@@ -138,7 +138,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void aMissingAttributeNeverMakesAScopeConstraintVanish() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker")
+      Fixtures.issue(remit, rootGrant("g", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/**")
               .withConstraints("args.dest != evil", "args.tag not in [x, y]", "args.meta.kind == invoice")));
       Request all = call("worker", "payments", "transfer", "acct/1").arg("dest", "ok").arg("tag", "z")
@@ -165,11 +165,11 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void aMissingAttributeInAnEntitlementScopeConstraintDenies() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("context.env != prod")));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("context.env != prod")));
 
       assertDenied(remit.authorize(transfer("worker", 1)), ReasonCode.MISSING_ATTRIBUTE,
-          "principal 'alice', in its entitlement 0, requires context.env != prod but the request has no attribute 'context.env'");
+          "principal 'alice', in its runtime restriction, entitlement 0, requires context.env != prod but the request has no attribute 'context.env'");
       assertThat(remit.authorize(call("worker", "payments", "transfer", "acct/1").context("env", "dev").build()).allowed())
           .isTrue();
     }
@@ -177,7 +177,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void typeMismatchesInScopeConstraintsDenyEvenWhenTheValueLooksRight() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker")
+      Fixtures.issue(remit, rootGrant("g", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/**")
               .withConstraints("args.amount <= 500", "args.code != 7", "args.ok == true")));
 
@@ -201,7 +201,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void everyNumericTypeIsComparedExactlyAtAScopeConstraintsBoundary() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500)
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500)
           .scope(Scope.of("payments", List.of("transfer"), "big/**").withConstraints("args.amount <= 9007199254740992")));
 
       for (Object ok : new Object[] {500, 500L, 500.0, 500f, (short) 500, new BigDecimal("500.000"),
@@ -223,7 +223,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void aJsonDecimalJustAboveAScopeLimitIsDeniedLikeTheSameBigDecimal() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500));
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500));
       assertDenied(remit.authorize(transfer("worker", new BigDecimal("500.0000000000000001"))),
           ReasonCode.CONSTRAINT_VIOLATED);
       Request viaJson = AuthZen.parseRequest("""
@@ -237,7 +237,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void scopeConstraintsOnResourceAgentContextAndToolAttributesBindOnlyTheirScope() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker")
+      Fixtures.issue(remit, rootGrant("g", "worker")
           .scope(Scope.all("s3", "bucket/**").withConstraints("resource.classification in [public, internal]",
               "resource.type == object"))
           .scope(Scope.all("crm", "**").withConstraints("agent.environment == staging", "context.region == eu"))
@@ -263,10 +263,10 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void anAgentScopeConstraintIsEvaluatedAgainstWhoeverActsDownTheChain() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("root", "orch").scope(Scope.all("crm", "**").withConstraints("agent.id == orch")));
+      Fixtures.issue(remit, rootGrant("root", "orch").scope(Scope.all("crm", "**").withConstraints("agent.id == orch")));
       // the sub-grant repeats the constraint, so issuance accepts it; at decision the acting agent
       // is the worker, which the ancestor's scope does not admit
-      remit.issue(subGrant("sub", "root", "worker").scope(Scope.all("crm", "**").withConstraints("agent.id == orch")));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").scope(Scope.all("crm", "**").withConstraints("agent.id == orch")));
 
       assertThat(remit.authorize(call("orch", "crm", "read", "x").build()).allowed()).isTrue();
       assertDenied(remit.authorize(call("worker", "crm", "read", "x").build()), ReasonCode.CONSTRAINT_VIOLATED,
@@ -276,7 +276,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void anEmptyConstraintListIsNoConstraintAndAStarOrGlobstarScopeStillCarriesItsConstraints() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(Scope.all("**", "**").withConstraints("args.amount < 0"))
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(Scope.all("**", "**").withConstraints("args.amount < 0"))
           .scope(Scope.of("crm", List.of("read"), "x").withConstraints(List.of())));
 
       assertThat(remit.authorize(call("worker", "crm", "read", "x").build()).allowed()).isTrue();
@@ -290,7 +290,7 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void aScopeMatchesConstraintMeetingAnInvalidNameDenies() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(Scope.all("s3", "**").withConstraints("args.key matches \"public/**\"")));
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(Scope.all("s3", "**").withConstraints("args.key matches \"public/**\"")));
 
       assertThat(remit.authorize(call("worker", "s3", "get", "b").arg("key", "public/a/b").build()).allowed()).isTrue();
       for (String bad : new String[] {"public/../secret", "public//x", "public/./x", "public/%2e%2e/x", "public/a\u0000"}) {
@@ -306,7 +306,7 @@ class ScopeConstraintsAdversarialTest {
   class Narrowing {
     private Remit withParent(Grant.Builder parent) {
       Remit remit = remit(base().build(), clock());
-      remit.issue(parent);
+      Fixtures.issue(remit, parent);
       return remit;
     }
 
@@ -326,7 +326,7 @@ class ScopeConstraintsAdversarialTest {
       assertRefused(remit, subGrant("child", "parent", "worker").allow("*", List.of("transfer"), "acct/1"),
           "exceeds parent grant 'parent'");
       // split into one scope per parent scope, each keeping what its parent scope requires: issued, and sound
-      remit.issue(subGrant("child", "parent", "worker")
+      Fixtures.issue(remit, subGrant("child", "parent", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/1").withConstraints("args.amount <= 500"))
           .allow("crm", List.of("read"), "acct/1"));
       assertDenied(remit.authorize(transfer("worker", 501)), ReasonCode.CONSTRAINT_VIOLATED);
@@ -357,10 +357,10 @@ class ScopeConstraintsAdversarialTest {
     void constraintsMovingBetweenScopeAndGrantLevelAlongAThreeLevelChainStayBinding() {
       Remit remit = remit(base().build(), clock());
       // level 1: a grant-level limit over two scopes
-      remit.issue(rootGrant("l1", "orch").allow("payments", List.of("transfer"), "acct/**")
+      Fixtures.issue(remit, rootGrant("l1", "orch").allow("payments", List.of("transfer"), "acct/**")
           .allow("crm", List.of("write"), "acct/**").constraint("args.amount <= 500"));
       // level 2: the limit moves into each scope (tighter in one)
-      remit.issue(subGrant("l2", "l1", "helper")
+      Fixtures.issue(remit, subGrant("l2", "l1", "helper")
           .scope(Scope.of("payments", List.of("transfer"), "acct/**").withConstraints("args.amount <= 300"))
           .scope(Scope.of("crm", List.of("write"), "acct/**").withConstraints("args.amount <= 500")));
       // level 3: back to grant level, covering only the payments scope's limit
@@ -370,7 +370,7 @@ class ScopeConstraintsAdversarialTest {
           .allow("crm", List.of("write"), "acct/1"),
           "it drops or loosens constraint 'args.amount <= 300'");
       // a grant-level limit that covers a scope the level-2 parent limited less is fine for both
-      remit.issue(subGrant("l3", "l2", "worker").allow("payments", List.of("transfer"), "acct/1")
+      Fixtures.issue(remit, subGrant("l3", "l2", "worker").allow("payments", List.of("transfer"), "acct/1")
           .allow("crm", List.of("write"), "acct/1").constraint("args.amount <= 300"));
 
       assertThat(remit.authorize(transfer("worker", 300)).allowed()).isTrue();
@@ -457,15 +457,15 @@ class ScopeConstraintsAdversarialTest {
       for (String[] c : accepted) {
         Remit remit = withParent(rootGrant("parent", "orch")
             .scope(Scope.all("payments", "acct/**").withConstraints(c[0])));
-        remit.issue(subGrant("child", "parent", "worker").scope(Scope.all("payments", "acct/1").withConstraints(c[1])));
+        Fixtures.issue(remit, subGrant("child", "parent", "worker").scope(Scope.all("payments", "acct/1").withConstraints(c[1])));
       }
     }
 
     @Test
     void aRootGrantMustKeepAnEntitlementScopeConstraintSetAtRuntimeAndOneIssuedBeforeIsReCheckedAtDecision() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("before", "worker").allow("payments", ALL_OPS, "acct/**"));
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("resource.tier == gold"),
+      Fixtures.issue(remit, rootGrant("before", "worker").allow("payments", ALL_OPS, "acct/**"));
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("resource.tier == gold"),
           Scope.all("crm", "**")));
 
       assertRefused(remit, rootGrant("after", "worker").allow("payments", ALL_OPS, "acct/1"),
@@ -474,7 +474,7 @@ class ScopeConstraintsAdversarialTest {
       assertRefused(remit, subGrant("sub", "before", "helper").allow("payments", ALL_OPS, "acct/1"),
           "exceeds the current entitlements of principal 'alice'");
       assertDenied(remit.authorize(transfer("worker", 1)), ReasonCode.MISSING_ATTRIBUTE,
-          "principal 'alice', in its entitlement 0, requires resource.tier == gold but the request has no attribute "
+          "principal 'alice', in its runtime restriction, entitlement 0, requires resource.tier == gold but the request has no attribute "
               + "'resource.tier'");
       assertThat(remit.authorize(call("worker", "payments", "transfer", "acct/1").resourceProperty("tier", "gold").build())
           .allowed()).isTrue();
@@ -483,12 +483,12 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void aGrandchildIssuedAfterASwapTightenedTheRootIsCheckedAgainstItsParentOnlyButDeniedAtDecision() {
       Remit remit = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock());
-      remit.issue(subGrant("mid", "root", "helper").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, subGrant("mid", "root", "helper").allow("payments", ALL_OPS, "acct/**"));
       remit.swapPolicy(base().grant(rootGrant("root", "orch")
           .scope(Scope.all("payments", "acct/**").withConstraints("args.amount <= 100")).build()).build());
 
       // issuance compares with the immediate parent (still unconstrained), so the grandchild is issued ...
-      remit.issue(subGrant("leaf", "mid", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(remit, subGrant("leaf", "mid", "worker").allow("payments", ALL_OPS, "acct/1"));
       // ... and the root's new scope constraint binds it on every decision
       assertDenied(remit.authorize(transfer("worker", 500)), ReasonCode.CONSTRAINT_VIOLATED,
           "grant 'root' (ancestor of 'leaf'), in its scope 0, requires args.amount <= 100 but 'args.amount' is 500");
@@ -499,19 +499,19 @@ class ScopeConstraintsAdversarialTest {
     @Test
     void anEntitlementScopeWithoutConstraintsNextToAConstrainedOneAdmitsWhatItCovers() {
       Remit remit = remit(base().build(), clock());
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 10"),
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 10"),
           Scope.of("payments", List.of("transfer"), "acct/open/*")));
       // fits the unconstrained entitlement scope: issued, and sound since that scope admits it at decision
-      remit.issue(rootGrant("g", "worker").allow("payments", List.of("transfer"), "acct/open/*"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", List.of("transfer"), "acct/open/*"));
       assertThat(remit.authorize(call("worker", "payments", "transfer", "acct/open/1").arg("amount", 1000).build())
           .allowed()).isTrue();
       assertRefused(remit, rootGrant("g2", "worker").allow("payments", List.of("transfer"), "acct/**"),
           "exceeds the entitlements of principal 'alice'");
       // the entitlement narrowed at runtime: the grant issued before is denied by the entitlement's constraint
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 10")));
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 10")));
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/open/1").arg("amount", 1000).build()),
           ReasonCode.CONSTRAINT_VIOLATED,
-          "principal 'alice', in its entitlement 0, requires args.amount <= 10 but 'args.amount' is 1000");
+          "principal 'alice', in its runtime restriction, entitlement 0, requires args.amount <= 10 but 'args.amount' is 1000");
     }
 
     @Test
@@ -541,14 +541,14 @@ class ScopeConstraintsAdversarialTest {
       for (String lane : new String[] {"fast", "slow", null}) {
         assertThat(t.same(crm(lane)).allowed()).isTrue();
       }
-      t.setEntitlements("alice", List.of(Scope.all("crm", "**").withConstraints("context.lane != slow")));
+      t.restrictEntitlements("alice", List.of(Scope.all("crm", "**").withConstraints("context.lane != slow")));
       // the fast call is cached first, then the slow one must not be served its ALLOW
       assertThat(t.same(crm("fast")).allowed()).isTrue();
       assertThat(t.same(crm("slow")).codes()).containsExactly(ReasonCode.CONSTRAINT_VIOLATED);
       assertThat(t.same(crm(null)).codes()).containsExactly(ReasonCode.MISSING_ATTRIBUTE);
       assertThat(t.same(crm("fast")).allowed()).isTrue();
       // and back: the attribute leaves the key, the answers follow
-      t.setEntitlements("alice", List.of(Scope.all("crm", "**")));
+      t.restrictEntitlements("alice", List.of(Scope.all("crm", "**")));
       assertThat(t.same(crm("slow")).allowed()).isTrue();
       assertThat(t.cached.cacheStats().hits()).isPositive();
     }
@@ -690,7 +690,7 @@ class ScopeConstraintsAdversarialTest {
             if (rnd.nextBoolean()) {
               e.add(Scope.all("**", "**"));
             }
-            t.setEntitlements("alice", e);
+            t.restrictEntitlements("alice", e);
           } else {
             t.swap(base().grant(rootGrant("doc", "orch").scope(Scope.all("payments", "acct/**")
                     .withConstraints(constraints[rnd.nextInt(constraints.length)]))
@@ -885,9 +885,9 @@ class ScopeConstraintsAdversarialTest {
     void hostileValuesInScopeAndEntitlementConstraintsFailClosedWithAndWithoutTheCache() {
       for (boolean cached : new boolean[] {true, false}) {
         Remit remit = remit(base().build(), clock(), cached);
-        remit.issue(rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500)
+        Fixtures.issue(remit, rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500)
             .scope(Scope.all("crm", "**").withConstraints("args.who == me")));
-        remit.setEntitlements("alice", List.of(Scope.all("payments", "**").withConstraints("args.amount >= 0"),
+        remit.restrictEntitlements("alice", List.of(Scope.all("payments", "**").withConstraints("args.amount >= 0"),
             Scope.all("crm", "**")));
 
         for (Object v : new Object[] {hostileNumber(false), hostileNumber(true), FailClosedTest.throwingMap(),

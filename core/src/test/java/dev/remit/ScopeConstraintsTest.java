@@ -69,7 +69,7 @@ class ScopeConstraintsTest {
     @Test
     void aScopeConstraintLimitsOnlyItsOwnTool() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500).allow("crm", List.of("read"), "contacts/**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500).allow("crm", List.of("read"), "contacts/**"));
 
       assertThat(remit.authorize(call("worker", "crm", "read", "contacts/1").build()).allowed())
           .as("the crm scope has no constraint, and the request no amount").isTrue();
@@ -86,7 +86,7 @@ class ScopeConstraintsTest {
     @Test
     void twoScopesOfOneGrantHoldDifferentLimits() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker")
+      Fixtures.issue(remit, rootGrant("g", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/small/*").withConstraints("args.amount <= 100"))
           .scope(Scope.of("payments", List.of("transfer"), "acct/big/*").withConstraints("args.amount <= 10000")));
 
@@ -103,7 +103,7 @@ class ScopeConstraintsTest {
     @Test
     void aCallTwoScopesCoverIsAllowedWhenEitherScopesConstraintsHold() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker")
+      Fixtures.issue(remit, rootGrant("g", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/**").withConstraints("args.amount <= 100"))
           .scope(Scope.of("payments", List.of("transfer"), "acct/1").withConstraints("args.amount <= 1000")));
 
@@ -117,7 +117,7 @@ class ScopeConstraintsTest {
     @Test
     void scopeAndGrantConstraintsMustBothHold() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500).constraint("args.currency == EUR"));
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(TRANSFERS_UP_TO_500).constraint("args.currency == EUR"));
 
       assertThat(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("amount", 100)
           .arg("currency", "EUR").build()).allowed()).isTrue();
@@ -132,8 +132,8 @@ class ScopeConstraintsTest {
     @Test
     void anotherGrantOfTheSameHolderCanStillAllowWhatOneScopeRefuses() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("a-small", "worker").scope(TRANSFERS_UP_TO_500));
-      remit.issue(rootGrant("b-big", "worker").scope(Scope.of("payments", List.of("transfer"), "acct/1")
+      Fixtures.issue(remit, rootGrant("a-small", "worker").scope(TRANSFERS_UP_TO_500));
+      Fixtures.issue(remit, rootGrant("b-big", "worker").scope(Scope.of("payments", List.of("transfer"), "acct/1")
           .withConstraints("args.amount <= 5000")));
 
       Decision d = remit.authorize(transfer("worker", 2000));
@@ -144,7 +144,7 @@ class ScopeConstraintsTest {
     @Test
     void anEvaluationErrorInAScopeConstraintFailsClosed() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").scope(Scope.all("payments", "acct/**").withConstraints("args.meta.kind == invoice")));
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(Scope.all("payments", "acct/**").withConstraints("args.meta.kind == invoice")));
 
       Decision d = remit.authorize(call("worker", "payments", "transfer", "acct/1")
           .arg("meta", FailClosedTest.throwingMap()).build());
@@ -155,13 +155,13 @@ class ScopeConstraintsTest {
     @Test
     void anEntitlementsConstraintBindsEveryAgentActingForThePrincipal() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
       assertThat(remit.authorize(transfer("worker", 5000)).allowed()).isTrue();
 
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 1000")));
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 1000")));
 
       assertDenied(remit.authorize(transfer("worker", 5000)), ReasonCode.CONSTRAINT_VIOLATED,
-          "principal 'alice', in its entitlement 0, requires args.amount <= 1000 but 'args.amount' is 5000");
+          "principal 'alice', in its runtime restriction, entitlement 0, requires args.amount <= 1000 but 'args.amount' is 5000");
       assertThat(remit.authorize(transfer("worker", 500)).allowed()).isTrue();
     }
   }
@@ -170,12 +170,12 @@ class ScopeConstraintsTest {
   class Issuance {
     private Remit withParent() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("parent", "orch").scope(TRANSFERS_UP_TO_500).allow("crm", List.of("read"), "contacts/**"));
+      Fixtures.issue(remit, rootGrant("parent", "orch").scope(TRANSFERS_UP_TO_500).allow("crm", List.of("read"), "contacts/**"));
       return remit;
     }
 
     private static void assertRefused(Remit remit, Grant.Builder child, String message) {
-      assertThatThrownBy(() -> remit.issue(child))
+      assertThatThrownBy(() -> Fixtures.issue(remit, child))
           .isInstanceOf(GrantRefusedException.class)
           .hasMessage("grant child refused: " + message);
       assertThat(remit.grant("child")).as("nothing is issued").isNull();
@@ -203,7 +203,7 @@ class ScopeConstraintsTest {
     @Test
     void aChildThatTightensAParentScopesConstraintIsIssued() {
       Remit remit = withParent();
-      remit.issue(subGrant("child", "parent", "worker")
+      Fixtures.issue(remit, subGrant("child", "parent", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/1").withConstraints("args.amount <= 200"))
           .allow("crm", List.of("read"), "contacts/1"));
 
@@ -216,7 +216,7 @@ class ScopeConstraintsTest {
     @Test
     void aParentScopesConstraintMayBeKeptAsAGrantConstraintOfTheChild() {
       Remit remit = withParent();
-      remit.issue(subGrant("child", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
+      Fixtures.issue(remit, subGrant("child", "parent", "worker").allow("payments", List.of("transfer"), "acct/1")
           .constraint("args.amount in [10, 20]"));
       assertThat(remit.authorize(transfer("worker", 20)).allowed()).isTrue();
     }
@@ -224,9 +224,9 @@ class ScopeConstraintsTest {
     @Test
     void aParentGrantConstraintMayBeKeptInEachScopeOfTheChild() {
       Remit remit = remit(base().build(), clock());
-      remit.issue(rootGrant("parent", "orch").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 500"));
+      Fixtures.issue(remit, rootGrant("parent", "orch").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 500"));
 
-      remit.issue(subGrant("ok", "parent", "worker")
+      Fixtures.issue(remit, subGrant("ok", "parent", "worker")
           .scope(Scope.of("payments", List.of("transfer"), "acct/1").withConstraints("args.amount <= 100"))
           .scope(Scope.of("payments", List.of("read"), "acct/1").withConstraints("args.amount <= 500")));
       assertRefused(remit, subGrant("child", "parent", "worker")
@@ -239,18 +239,18 @@ class ScopeConstraintsTest {
     @Test
     void aRootGrantMustKeepTheConstraintsOfTheEntitlementItFallsIn() {
       Remit remit = remit(base().build(), clock());
-      remit.setEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 1000"),
+      remit.restrictEntitlements("alice", List.of(Scope.all("payments", "acct/**").withConstraints("args.amount <= 1000"),
           Scope.all("crm", "**")));
 
-      assertThatThrownBy(() -> remit.issue(rootGrant("wide", "worker").allow("payments", ALL_OPS, "acct/1")))
+      assertThatThrownBy(() -> Fixtures.issue(remit, rootGrant("wide", "worker").allow("payments", ALL_OPS, "acct/1")))
           .isInstanceOf(GrantRefusedException.class)
           .hasMessage("grant wide refused: scope 0 {tools [payments], operations [*], resources [acct/1]} exceeds "
-              + "the entitlements of principal 'alice' (no single scope of it contains it; closest: it drops or "
+              + "the entitlements of principal 'alice' (as restricted at runtime) (no single scope of it contains it; closest: it drops or "
               + "loosens constraint 'args.amount <= 1000' of the scope {tools [payments], operations [*], resources "
               + "[acct/**], constraints [args.amount <= 1000]} it falls in (repeat it or state a stricter one))");
-      remit.issue(rootGrant("by-grant", "worker").allow("payments", ALL_OPS, "acct/1").constraint("args.amount <= 1000"));
-      remit.issue(rootGrant("by-scope", "worker").scope(Scope.all("payments", "acct/2").withConstraints("args.amount < 50")));
-      remit.issue(rootGrant("crm", "worker").allow("crm", ALL_OPS, "x"));
+      Fixtures.issue(remit, rootGrant("by-grant", "worker").allow("payments", ALL_OPS, "acct/1").constraint("args.amount <= 1000"));
+      Fixtures.issue(remit, rootGrant("by-scope", "worker").scope(Scope.all("payments", "acct/2").withConstraints("args.amount < 50")));
+      Fixtures.issue(remit, rootGrant("crm", "worker").allow("crm", ALL_OPS, "x"));
     }
 
     @Test
@@ -275,7 +275,7 @@ class ScopeConstraintsTest {
     @Test
     void aScopeConstraintAddedToTheParentBySwapBindsTheSubGrantAtDecision() {
       Remit remit = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock());
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       assertThat(remit.authorize(transfer("worker", 500)).allowed()).isTrue();
 
       remit.swapPolicy(base().grant(rootGrant("root", "orch")
@@ -289,7 +289,7 @@ class ScopeConstraintsTest {
     @Test
     void aParentScopeConstraintTightenedBySwapBindsTheSubGrantAtDecision() {
       Remit remit = remit(base().grant(rootGrant("root", "orch").scope(TRANSFERS_UP_TO_500).build()).build(), clock());
-      remit.issue(subGrant("sub", "root", "worker").scope(TRANSFERS_UP_TO_500));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").scope(TRANSFERS_UP_TO_500));
       assertThat(remit.authorize(transfer("worker", 400)).allowed()).isTrue();
 
       remit.swapPolicy(base().grant(rootGrant("root", "orch").scope(Scope.of("payments", List.of("transfer"), "acct/**")
@@ -323,7 +323,7 @@ class ScopeConstraintsTest {
     @Test
     void aRuntimeGrantsScopeConstraintsAttributeIsPartOfTheCacheKey() {
       Remit remit = cached(base().build());
-      remit.issue(rootGrant("g", "worker").scope(Scope.of("payments", List.of("transfer"), "acct/**")
+      Fixtures.issue(remit, rootGrant("g", "worker").scope(Scope.of("payments", List.of("transfer"), "acct/**")
           .withConstraints("context.env == prod")).ttl(Duration.ofHours(1)));
       Request prod = call("worker", "payments", "transfer", "acct/1").context("env", "prod").build();
       Request dev = call("worker", "payments", "transfer", "acct/1").context("env", "dev").build();
@@ -344,7 +344,7 @@ class ScopeConstraintsTest {
       Remit remit = cached(p);
       // the grant repeats the entitlement's limit (issuance requires it); tighten the entitlement
       // so that only the entitlement's constraint can deny
-      remit.setEntitlements("carol", List.of(Scope.all("payments", "acct/**").withConstraints("args.fee < 5")));
+      remit.restrictEntitlements("carol", List.of(Scope.all("payments", "acct/**").withConstraints("args.fee < 5")));
       for (int round = 0; round < 2; round++) {
         assertThat(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("amount", 100)
             .arg("fee", 1).build()).allowed()).isTrue();

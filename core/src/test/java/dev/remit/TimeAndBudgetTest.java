@@ -50,7 +50,7 @@ class TimeAndBudgetTest {
   class ExpiryAndNotBefore {
     @Test
     void aGrantIsValidUntilOneMillisecondBeforeItsExpiry() {
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
       clock.set(IN_ONE_HOUR.minusMillis(1));
       assertThat(call("worker").allowed()).isTrue();
       clock.set(IN_ONE_HOUR);
@@ -60,7 +60,7 @@ class TimeAndBudgetTest {
     @Test
     void aGrantIsValidFromExactlyItsNotBefore() {
       Instant start = T0.plusSeconds(60);
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").notBefore(start));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").notBefore(start));
       clock.set(start.minusMillis(1));
       assertDenied(call("worker"), ReasonCode.GRANT_NOT_YET_VALID,
           "grant 'g' is not valid before 2026-03-02T10:01:00Z");
@@ -71,7 +71,7 @@ class TimeAndBudgetTest {
     @Test
     void aRelativeTtlCountsFromIssuanceOnTheRemitClock() {
       clock.advance(Duration.ofMinutes(7));
-      Grant g = remit.issue(Grant.builder("g").principal("alice").holder("worker")
+      Grant g = Fixtures.issue(remit, Grant.builder("g").principal("alice").holder("worker")
           .allow("payments", ALL_OPS, "acct/**").ttl(Duration.ofMinutes(15)));
       assertThat(g.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(22)));
       assertThatThrownBy(() -> Grant.builder("x").principal("alice").holder("worker")
@@ -83,7 +83,7 @@ class TimeAndBudgetTest {
     @Test
     void anExpiredAncestorInvalidatesTheSubGrant() {
       Remit r = remit(ReasonCodeCoverageTest.withDocRoot("acct/**"), clock);
-      r.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
+      Fixtures.issue(r, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/1"));
       r.swapPolicy(base().grant(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**")
           .expiresAt(T0.plusSeconds(600)).build()).build());
       clock.set(T0.plusSeconds(600));
@@ -95,7 +95,7 @@ class TimeAndBudgetTest {
   @Nested
   class TimeWindows {
     private void issueWith(TimeWindow w) {
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").window(w)
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").window(w)
           .expiresAt(T0.plus(Duration.ofDays(7))));
     }
 
@@ -174,7 +174,7 @@ class TimeAndBudgetTest {
   class CallBudgets {
     @Test
     void aGrantAllowsExactlyItsMaxCalls() {
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(3));
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(3));
       assertThat(remit.remainingCalls("g")).isEqualTo(3);
       for (int i = 0; i < 3; i++) {
         assertThat(call("worker").allowed()).isTrue();
@@ -185,8 +185,8 @@ class TimeAndBudgetTest {
 
     @Test
     void subAgentCallsConsumeTheParentBudget() {
-      remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(3));
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(3));
+      Fixtures.issue(remit, rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(3));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(3));
       assertThat(call("worker").allowed()).isTrue();
       assertThat(call("worker").allowed()).isTrue();
       assertThat(remit.remainingCalls("root")).isEqualTo(1);
@@ -199,8 +199,8 @@ class TimeAndBudgetTest {
 
     @Test
     void anExhaustedSubGrantChargesNothingToItsParent() {
-      remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(5));
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1));
+      Fixtures.issue(remit, rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**").maxCalls(5));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(1));
       assertThat(call("worker").allowed()).isTrue();
       assertDenied(call("worker"), ReasonCode.MAX_CALLS_EXHAUSTED, "grant 'sub' allows 1 calls and all have been used");
       assertThat(remit.remainingCalls("root")).isEqualTo(4);
@@ -208,9 +208,9 @@ class TimeAndBudgetTest {
 
     @Test
     void anUnlimitedSubGrantIsBoundByItsLimitedAncestor() {
-      remit.issue(rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
-      remit.issue(subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(2));
-      remit.issue(subGrant("leaf", "sub", "helper").allow("payments", ALL_OPS, "acct/**").maxCalls(2));
+      Fixtures.issue(remit, rootGrant("root", "orch").allow("payments", ALL_OPS, "acct/**"));
+      Fixtures.issue(remit, subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(2));
+      Fixtures.issue(remit, subGrant("leaf", "sub", "helper").allow("payments", ALL_OPS, "acct/**").maxCalls(2));
       assertThat(call("helper").allowed()).isTrue();
       assertThat(call("worker").allowed()).isTrue();
       assertThat(call("helper").codes()).containsExactly(ReasonCode.MAX_CALLS_EXHAUSTED);
@@ -222,7 +222,7 @@ class TimeAndBudgetTest {
     void deniedAndGuardedCallsChargeNothing() {
       Remit r = remit(base().rule(Rule.requireApproval("money", "finance").risk(RiskClass.MONEY_MOVEMENT).build())
           .build(), clock);
-      r.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 5")
+      Fixtures.issue(r, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").constraint("args.amount <= 5")
           .maxCalls(1));
       assertThat(r.authorize(transfer("worker", 50)).codes()).containsExactly(ReasonCode.CONSTRAINT_VIOLATED);
       assertThat(r.authorize(transfer("worker", 5)).codes()).containsExactly(ReasonCode.APPROVAL_REQUIRED);
@@ -254,11 +254,11 @@ class TimeAndBudgetTest {
   class Credentials {
     @Test
     void anAllowDeclaresTheCredentialToMintCappedByTheChainsExpiry() {
-      remit.issue(rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**")
           .credential(new CredentialSpec("bank", List.of("accounts:read", "transfers:create"), Duration.ofMinutes(5))));
       Decision d = call("worker");
-      assertThat(d.obligations()).containsExactly(new Obligation(Obligation.MINT_CREDENTIAL, Map.of(
-          "audience", "bank", "scopes", "accounts:read transfers:create", "ttl_seconds", "300", "grant", "g")));
+      assertThat(d.obligations()).containsExactly(new Obligation.MintCredential("bank",
+          List.of("accounts:read", "transfers:create"), Duration.ofSeconds(300), "g"));
       clock.set(IN_ONE_HOUR.minusSeconds(90));
       assertThat(call("worker").obligations(Obligation.MINT_CREDENTIAL).get(0).attributes())
           .containsEntry("ttl_seconds", "90");

@@ -89,7 +89,11 @@ public final class ScalingWorld {
         g.parent("chain-grant-" + (k - 1));
       }
       Scenario.scopes(work.entries()).forEach(g::scope);
-      remit.issue(g.build());
+      if (k == 0) {
+        remit.issue(g.build());
+      } else {
+        remit.delegate(SUBJECT_PREFIX + (k - 1), g.build()); // the holder of the parent delegates
+      }
     }
     return new ScalingWorld(remit, depth, grants);
   }

@@ -48,6 +48,14 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--bare", description = "print bare AuthZEN responses: the decision only, no context")
   boolean bare;
 
+  @Option(names = "--as-agent", description = "print what the agent would be told: no identities, grants, chains,"
+      + " rule ids or limits (the default prints the operator's full decision)")
+  boolean asAgent;
+
+  private AuthZen.Disclosure disclosure() {
+    return asAgent ? AuthZen.Disclosure.AGENT : AuthZen.Disclosure.OPERATOR;
+  }
+
   @Override
   public Integer call() {
     Clock clock = at == null ? Clock.systemUTC() : Clock.fixed(parseInstant(at), ZoneOffset.UTC);
@@ -71,10 +79,10 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (batch.single()) {
       Decision d = ds.get(0);
-      out.println(bare ? AuthZen.toBareJson(d) : AuthZen.toJson(d));
+      out.println(bare ? AuthZen.toBareJson(d) : AuthZen.toJson(d, disclosure()));
       return exitCode(d.outcome());
     }
-    out.println(AuthZen.toJson(ds, bare));
+    out.println(AuthZen.toJson(ds, bare, disclosure()));
     return exitCode(ds);
   }
 

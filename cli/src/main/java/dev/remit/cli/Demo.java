@@ -248,7 +248,7 @@ public final class Demo {
         }, false));
     s.add(new Change("travel-bot delegates g-research to travel-bot.researcher: flights.search, "
         + "hotels.search on trips/paris/**, 20 calls, 1 hour", x -> {
-          x.remit().issue(Grant.builder("g-research").parent("g-trip").holder(RESEARCHER).task(TASK)
+          x.remit().delegate(BOT, Grant.builder("g-research").parent("g-trip").holder(RESEARCHER).task(TASK)
               .allow("flights", List.of("search"), "trips/paris/**")
               .allow("hotels", List.of("search"), "trips/paris/**")
               .maxCalls(20)
@@ -267,7 +267,7 @@ public final class Demo {
         Outcome.DENY, ReasonCode.NO_MATCHING_GRANT));
     s.add(new Change("travel-bot tries to delegate flights on all trips/** (wider than g-trip)", x -> {
       try {
-        x.remit().issue(Grant.builder("g-wide").parent("g-trip").holder(RESEARCHER).task(TASK)
+        x.remit().delegate(BOT, Grant.builder("g-wide").parent("g-trip").holder(RESEARCHER).task(TASK)
             .allow("flights", List.of("search", "book"), "trips/**")
             .ttl(Duration.ofMinutes(30)));
         return "issued g-wide (unexpected!)";

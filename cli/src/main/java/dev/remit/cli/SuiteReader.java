@@ -42,7 +42,8 @@ final class SuiteReader {
   static final Set<String> EXPECT_KEYS = Set.of("outcome", "reasons", "reasons_include", "grant",
       "obligations");
   static final Set<String> STEP_KINDS = Set.of("revoke_grant", "suspend_agent", "resume_agent", "revoke_agent",
-      "set_entitlements", "issue_grant", "approve", "advance_clock", "set_clock", "swap_policy");
+      "restrict_entitlements", "lift_entitlement_restriction", "issue_grant", "approve", "advance_clock", "set_clock",
+      "swap_policy");
   static final Set<String> COMPACT_REQUEST_KEYS = Set.of("subject", "tool", "operation", "resource",
       "resource_type", "args", "resource_properties", "context");
   static final Set<String> GRANT_KEYS = Set.of("id", "principal", "holder", "parent", "task", "scopes",
@@ -319,6 +320,9 @@ final class SuiteReader {
           throw bad(path, "one step per list item; found " + kind + " and " + k);
         }
         kind = k;
+      } else if (k.equals("set_entitlements")) {
+        throw bad(path + "." + k, "set_entitlements was replaced by restrict_entitlements: a runtime change now"
+            + " narrows a principal (its document entitlements still apply), and lift_entitlement_restriction undoes it");
       } else {
         String near = closest(k, STEP_KINDS);
         throw bad(path + "." + k, "unknown step key" + (near == null ? "" : " (did you mean '" + near + "'?)")
@@ -358,7 +362,7 @@ final class SuiteReader {
         };
         break;
       }
-      case "set_entitlements": {
+      case "restrict_entitlements": {
         if (!v.isObject()) {
           throw bad(p, "must be a mapping {principal: ID, entitlements: [scopes]}");
         }
@@ -366,14 +370,37 @@ final class SuiteReader {
         String principal = text(required(v, "principal", p), p + ".principal");
         List<Scope> scopes = scopes(required(v, "entitlements", p), p + ".entitlements", true);
         action = ctx -> {
-          ctx.remit().setEntitlements(principal, scopes);
-          return "entitlements of " + principal + " set";
+          ctx.remit().restrictEntitlements(principal, scopes);
+          return "entitlements of " + principal + " restricted";
+        };
+        break;
+      }
+      case "lift_entitlement_restriction": {
+        String principal = text(v, p);
+        action = ctx -> {
+          ctx.remit().liftEntitlementRestriction(principal);
+          return "entitlement restriction of " + principal + " lifted";
         };
         break;
       }
       case "issue_grant": {
-        Grant.Builder g = grant(v, p);
-        action = ctx -> "issued " + ctx.remit().issue(g).id();
+        String by = v.isObject() && v.has("delegated_by") ? text(v.get("delegated_by"), p + ".delegated_by") : null;
+        JsonNode spec = v;
+        if (by != null) {
+          spec = v.deepCopy();
+          ((com.fasterxml.jackson.databind.node.ObjectNode) spec).remove("delegated_by");
+        }
+        Grant.Builder g = grant(spec, p);
+        action = ctx -> {
+          Grant built = g.build(ctx.remit().clock().instant());
+          if (built.parent() == null) {
+            return "issued " + ctx.remit().issue(built).id();
+          }
+          // a sub-grant is delegated by the holder of its parent, unless the step names another delegator
+          Grant parent = ctx.remit().grant(built.parent());
+          String delegator = by != null ? by : parent != null ? parent.holder() : built.holder();
+          return "issued " + ctx.remit().delegate(delegator, built).id() + " (delegated by " + delegator + ")";
+        };
         break;
       }
       case "approve":

@@ -170,6 +170,20 @@ public final class Text {
     return b.toString();
   }
 
+  /**
+   * Returns {@code s} if it is a valid identifier, else throws an IllegalArgumentException naming
+   * {@code what} and the problem (the value printed with non-printable characters escaped).
+   */
+  public static String requireId(String s, String what) {
+    java.util.Objects.requireNonNull(s, what);
+    String bad = checkId(s);
+    if (bad != null) {
+      throw new IllegalArgumentException(what + " '" + printable(s.length() > 80 ? s.substring(0, 80) + "..." : s)
+          + "' " + bad);
+    }
+    return s;
+  }
+
   public static boolean isLetter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }

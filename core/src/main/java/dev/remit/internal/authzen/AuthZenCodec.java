@@ -409,9 +409,9 @@ public final class AuthZenCodec {
     g.writeEndObject();
   }
 
-  /** Returns the full AuthZEN response for a decision. */
-  public static String toJson(Decision d) {
-    return write(g -> writeDecision(g, d, false));
+  /** Returns the AuthZEN response for a decision, agent-facing or with the operator's full story. */
+  public static String toJson(Decision d, boolean operator) {
+    return write(g -> writeDecision(g, d, false, operator));
   }
 
   /** Returns {@code {"decision":true}} or {@code {"decision":false}}. */
@@ -419,20 +419,20 @@ public final class AuthZenCodec {
     return d.allowed() ? "{\"decision\":true}" : "{\"decision\":false}";
   }
 
-  /** Returns {@code {"evaluations":[...]}} for the decisions, bare or full. */
-  public static String toJson(List<Decision> decisions, boolean bare) {
+  /** Returns {@code {"evaluations":[...]}} for the decisions, bare or with context. */
+  public static String toJson(List<Decision> decisions, boolean bare, boolean operator) {
     return write(g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("evaluations");
       for (Decision d : decisions) {
-        writeDecision(g, d, bare);
+        writeDecision(g, d, bare, operator);
       }
       g.writeEndArray();
       g.writeEndObject();
     });
   }
 
-  private static void writeDecision(JsonGenerator g, Decision d, boolean bare) throws IOException {
+  private static void writeDecision(JsonGenerator g, Decision d, boolean bare, boolean operator) throws IOException {
     g.writeStartObject();
     g.writeBooleanField("decision", d.allowed());
     if (!bare) {
@@ -448,43 +448,56 @@ public final class AuthZenCodec {
       for (Reason r : d.reasons()) {
         g.writeStartObject();
         g.writeStringField("code", r.code().name());
-        g.writeStringField("message", r.message());
+        g.writeStringField("message", operator ? r.message() : r.agentMessage());
+        if (operator) {
+          g.writeStringField("agent_message", r.agentMessage());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeArrayFieldStart("obligations");
       for (Obligation o : d.obligations()) {
+        if (!operator && o instanceof Obligation.MintCredential) {
+          continue; // an inventory of services and scopes: the host mints from the Decision itself
+        }
         g.writeStartObject();
         g.writeStringField("type", o.type());
         g.writeObjectFieldStart("attributes");
-        for (Map.Entry<String, String> a : new TreeMap<>(o.attributes()).entrySet()) {
-          g.writeStringField(a.getKey(), a.getValue());
+        if (operator) {
+          for (Map.Entry<String, String> a : new TreeMap<>(o.attributes()).entrySet()) {
+            g.writeStringField(a.getKey(), a.getValue());
+          }
+        } else if (o instanceof Obligation.ApprovalNeeded) {
+          // the role to route the approval to; rule ids and descriptions (which may state limits) stay inside
+          g.writeStringField("approver_role", ((Obligation.ApprovalNeeded) o).approverRole());
         }
         g.writeEndObject();
         g.writeEndObject();
       }
       g.writeEndArray();
-      stringField(g, "subject", d.subject());
-      stringField(g, "agent", d.agent());
-      stringField(g, "grant", d.grant());
-      if (d.chain() != null) {
-        g.writeObjectFieldStart("chain");
-        g.writeStringField("principal", d.chain().principal());
-        g.writeArrayFieldStart("hops");
-        for (DelegationChain.Hop h : d.chain().hops()) {
-          g.writeStartObject();
-          g.writeStringField("grant", h.grant());
-          g.writeStringField("holder", h.holder());
-          g.writeStringField("issued_by", h.issuedBy());
-          stringField(g, "task", h.task());
+      if (operator) {
+        stringField(g, "subject", d.subject());
+        stringField(g, "agent", d.agent());
+        stringField(g, "grant", d.grant());
+        if (d.chain() != null) {
+          g.writeObjectFieldStart("chain");
+          g.writeStringField("principal", d.chain().principal());
+          g.writeArrayFieldStart("hops");
+          for (DelegationChain.Hop h : d.chain().hops()) {
+            g.writeStartObject();
+            g.writeStringField("grant", h.grant());
+            g.writeStringField("holder", h.holder());
+            g.writeStringField("issued_by", h.issuedBy());
+            stringField(g, "task", h.task());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
           g.writeEndObject();
         }
-        g.writeEndArray();
-        g.writeEndObject();
+        stringField(g, "approval", d.approval());
+        g.writeStringField("policy_version", d.policyVersion());
+        g.writeNumberField("revision", d.revision());
       }
-      stringField(g, "approval", d.approval());
-      g.writeStringField("policy_version", d.policyVersion());
-      g.writeNumberField("revision", d.revision());
       g.writeStringField("evaluated_at", d.evaluatedAt().toString());
       g.writeEndObject();
     }
@@ -578,10 +591,15 @@ public final class AuthZenCodec {
     if ((outcome == Outcome.ALLOW) != decision.booleanValue()) {
       throw bad("decision " + decision.booleanValue() + " contradicts context.outcome " + outcome);
     }
+    if (!c.has("policy_version")) {
+      throw bad("this is an agent-facing response, which carries too little to rebuild a decision;"
+          + " write it with the operator's disclosure");
+    }
     List<Reason> reasons = new ArrayList<>();
     for (JsonNode r : array(c, "reasons")) {
-      reasons.add(new Reason(enumValue(ReasonCode.class, required(r, "code"), "context.reasons[].code"),
-          required(r, "message")));
+      ReasonCode code = enumValue(ReasonCode.class, required(r, "code"), "context.reasons[].code");
+      reasons.add(new Reason(code, required(r, "message"),
+          r.hasNonNull("agent_message") ? required(r, "agent_message") : code.agentText()));
     }
     List<Obligation> obligations = new ArrayList<>();
     for (JsonNode o : array(c, "obligations")) {
@@ -592,7 +610,11 @@ public final class AuthZenCodec {
           attrs.put(e.getKey(), e.getValue().asText());
         }
       }
-      obligations.add(new Obligation(required(o, "type"), attrs));
+      try {
+        obligations.add(obligation(required(o, "type"), attrs));
+      } catch (RuntimeException e) {
+        throw bad("context.obligations: " + e.getMessage());
+      }
     }
     DelegationChain chain = null;
     JsonNode ch = c.get("chain");
@@ -621,6 +643,35 @@ public final class AuthZenCodec {
     } catch (RuntimeException e) {
       throw bad(e.getMessage());
     }
+  }
+
+  /** Returns the typed obligation of a wire type and attributes. */
+  static Obligation obligation(String type, Map<String, String> a) {
+    switch (type) {
+      case Obligation.APPROVAL:
+        return new Obligation.ApprovalNeeded(need(a, "rule"), need(a, "approver_role"), a.get("description"));
+      case Obligation.MINT_CREDENTIAL: {
+        String scopes = need(a, "scopes");
+        long ttl;
+        try {
+          ttl = Long.parseLong(need(a, "ttl_seconds"));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("ttl_seconds must be an integer");
+        }
+        return new Obligation.MintCredential(need(a, "audience"),
+            scopes.isEmpty() ? List.of() : List.of(scopes.split(" ")), java.time.Duration.ofSeconds(ttl), need(a, "grant"));
+      }
+      default:
+        return new Obligation.Custom(type, a);
+    }
+  }
+
+  private static String need(Map<String, String> a, String key) {
+    String v = a.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("attribute " + key + " is missing");
+    }
+    return v;
   }
 
   private static String required(JsonNode n, String field) {

@@ -4,54 +4,56 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.remit.CacheStats;
 import dev.remit.Decision;
-import dev.remit.Grant;
 import dev.remit.Obligation;
 import dev.remit.Outcome;
-import dev.remit.ReasonCode;
 import dev.remit.Request;
 import dev.remit.TimeWindow;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.Instant;
+import dev.remit.internal.engine.Engine;
+import dev.remit.internal.engine.Snapshot;
+import dev.remit.internal.policy.Attr;
+import dev.remit.internal.policy.CompiledScope;
+import dev.remit.internal.policy.Condition;
+import dev.remit.internal.policy.RuleNode;
+import dev.remit.internal.state.AgentSlot;
+import dev.remit.internal.state.GrantNode;
+import dev.remit.spi.DecisionStage;
 import java.time.ZoneId;
-import java.time.zone.ZoneRules;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
-import dev.remit.internal.engine.Engine;
-import dev.remit.internal.state.GrantNode;
-import dev.remit.internal.policy.Attr;
-import dev.remit.internal.policy.Condition;
-import dev.remit.internal.policy.CompiledScope;
-import dev.remit.internal.policy.RuleNode;
-import dev.remit.internal.engine.Snapshot;
 
 /**
  * A bounded cache of decisions in front of an {@link Engine}: a decorator around evaluation.
  *
- * <p><b>Security guarantees.</b> An entry is served only if the engine's revision is the one read
- * before the evaluation that produced it started (every change bumps the revision after it is
- * made, so neither an entry made before a change nor one made by an evaluation in flight during a
- * change is ever served after the change returns), only while the clock is inside the interval
- * in which no notBefore, expiry or time-window boundary of any grant the subject holds (with
- * their chains) or of any windowed rule can change the answer, and, for an ALLOW, only after the
- * call budget of every limited grant in its chain has been charged again. Requests presenting an
- * approval are never cached (approvals are single-use state outside the revision). The key holds
- * every request value evaluation reads: subject, tool, operation, resource, {@code context.task},
- * {@code resource.type} if any constraint reads it, and the value of every request attribute a
- * constraint (of a grant, of a grant's scope or of a principal's entitlement) or rule in force refers to; other context (trace ids, timestamps) is ignored.
- * See {@code docs/caching.md}.
+ * <p><b>Security guarantees.</b> An entry is served only while nothing it depends on has changed:
+ * the policy epoch (every swap), the version of the subject's {@link AgentSlot} (every change that
+ * may change a decision of this agent bumps it, after the change is in place: a grant issued to it
+ * or cut off from it, its lifecycle or its parent agent's, a delegator's, the entitlements of a
+ * principal it acts for) and the revision of every decision stage — all read before the
+ * evaluation that made the entry, so neither an entry made before a change nor one made by an
+ * evaluation in flight during it is served after the change returns. A change to another agent
+ * leaves this agent's entries alone. An entry is also served only while the clock is inside the
+ * interval in which no not-before, expiry or time-window boundary it depends on can change the
+ * answer, and, for an ALLOW, only after the call budget of every limited grant in its chain has
+ * been charged again. Requests presenting an approval, by an unknown subject, or whose evaluation
+ * failed are never cached.
  *
- * <p>Thread-safe; the lookup does not allocate (a per-thread probe key).
+ * <p>The key holds every request value evaluation reads: subject, tool, operation, resource,
+ * {@code context.task}, {@code resource.type} if anything reads it, the value of every request
+ * attribute a constraint or rule in force refers to, what the stages declare they read (the whole
+ * input for a stage that reads everything); other context (trace ids, timestamps) is ignored. See
+ * {@code docs/caching.md}.
+ *
+ * <p>Thread-safe; a hit does not allocate beyond the decision it returns.
  */
 public final class DecisionCache {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.remit.cache");
   private static final GrantNode[] NONE = new GrantNode[0];
   private static final ZoneId[] NO_ZONES = new ZoneId[0];
+  private static final long[] NO_REVISIONS = new long[0];
 
   private final Engine engine;
   private final long maximumSize;
@@ -62,6 +64,8 @@ public final class DecisionCache {
   private final LongAdder bypassed = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final ThreadLocal<Key> probes = ThreadLocal.withInitial(Key::new);
+  private final ThreadLocal<Engine.Trace> traces = ThreadLocal.withInitial(Engine.Trace::new);
+  private final int stageCount;
   private volatile Plan plan;
 
   public DecisionCache(Engine engine, long maximumSize) {
@@ -70,15 +74,11 @@ public final class DecisionCache {
     }
     this.engine = Objects.requireNonNull(engine, "engine");
     this.maximumSize = maximumSize;
+    this.stageCount = engine.stages().length;
     this.cache = Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .evictionListener((Key k, Entry v, com.github.benmanes.caffeine.cache.RemovalCause c) -> evictions.increment())
         .build();
-  }
-
-  /** Returns the decision for {@code r}, from the cache when a usable entry exists. */
-  public Decision decide(Request r) {
-    return decide(r, null, 0);
   }
 
   /** Told of every decision and whether the cache served it (the audit trail records both). */
@@ -87,20 +87,33 @@ public final class DecisionCache {
     void decided(Request request, Decision decision, long startNanos, boolean cached);
   }
 
+  /** Returns the decision for {@code r}, from the cache when a usable entry exists. */
+  public Decision decide(Request r) {
+    return decide(r, null, 0);
+  }
+
   /**
    * Like {@link #decide(Request)}; when {@code observer} is not null, tells it of the decision,
-   * passing {@code startNanos} through, before returning it. (A callback rather than a returned
-   * flag, so an audited hit allocates nothing to say it was a hit.)
+   * passing {@code startNanos} through, before returning it.
    */
   public Decision decide(Request r, Observer observer, long startNanos) {
     long now = engine.clock().millis();
-    // the revision is read before anything evaluation reads, so an entry made from it is stale
-    // as soon as any change completes after this point
-    long rev = engine.revision();
-    if (r == null || r.context().get("approval") != null) {
+    AgentSlot slot;
+    try {
+      engine.sync(); // changes other instances made are applied before anything is served
+      slot = r == null || r.context().get("approval") != null ? null : engine.slotOf(r.subject());
+    } catch (Throwable ex) {
+      slot = null; // the engine fails closed on whatever this was
+    }
+    if (slot == null) {
       bypassed.increment();
       return uncached(r, now, observer, startNanos);
     }
+    // the versions are read before anything evaluation reads: an entry made from them is stale as
+    // soon as a change that concerns this subject completes after this point
+    long rev = engine.revision(); // first: a change moves it on after its version bumps
+    long epoch = engine.state.epoch();
+    long version = slot.version();
     Plan p;
     Key probe = probes.get();
     Entry e;
@@ -112,21 +125,23 @@ public final class DecisionCache {
         return uncached(r, now, observer, startNanos);
       }
       e = cache.getIfPresent(probe);
-    } catch (Exception ex) {
-      // e.g. a caller's nested map that throws on get (even a checked exception, undeclared): the
-      // engine fails closed on it, and the cache must not throw where the engine would not
+    } catch (Throwable ex) {
+      // e.g. a caller's nested map that throws on get: the engine fails closed on it, and the cache
+      // must not throw where the engine would not
       LOG.debug("request not keyable; evaluating without the cache", ex);
       probe.clear();
       bypassed.increment();
       return uncached(r, now, observer, startNanos);
     }
     if (e != null) {
-      if (e.revision == rev && now >= e.validFrom && now < e.validUntil && e.tryCharge()) {
+      if (e.epoch == epoch && e.slot == slot && e.version == version && now >= e.validFrom && now < e.validUntil
+          && stagesUnchanged(e) && e.tryCharge()) {
         probe.clear();
         hits.increment();
         Decision t = e.template;
+        // the state revision now: nothing this decision depends on changed since it was made
         Decision d = new Decision(engine.nextDecisionId(), t.outcome(), t.reasons(), t.obligations(),
-            t.subject(), t.agent(), t.grant(), t.chain(), null, t.policyVersion(), t.revision(),
+            t.subject(), t.agent(), t.grant(), t.chain(), null, t.policyVersion(), Math.max(rev, t.revision()),
             engine.instant(now));
         if (observer != null) {
           observer.decided(r, d, startNanos, true);
@@ -138,13 +153,18 @@ public final class DecisionCache {
     misses.increment();
     Decision d;
     try {
-      d = engine.decide(r, now);
-      // store only if nothing changed meanwhile: not the revision, and not the key layout either
-      // (a change publishes its new state before it bumps the revision, so a decision can see a
-      // new grant whose attributes the key in hand does not hold; such a decision is not cached)
-      if (engine.revision() == rev && p.snapshot == engine.snapshot() && p.runtime == engine.runtimeAttributes()) {
-        store(d, r, now, rev, p, probe, e);
+      long[] stageRevs = stageCount == 0 ? NO_REVISIONS : engine.stageRevisions();
+      Engine.Trace t = traces.get();
+      t.reset();
+      d = engine.decide(r, now, t);
+      // not stored if the key layout changed meanwhile (a grant was issued whose constraints read
+      // attributes the key in hand does not hold); the version check catches every other change
+      if (!t.uncacheable && !t.unknownSubject && p.snapshot == engine.snapshot() && p.runtime == engine.runtimeAttributes()) {
+        store(d, t, now, epoch, slot, version, stageRevs, p, probe, e);
+      } else if (e != null) {
+        cache.asMap().remove(probe, e); // e.g. its budget ran out: do not keep probing a dead entry
       }
+      t.matched = null;
     } finally {
       probe.clear();
     }
@@ -154,23 +174,34 @@ public final class DecisionCache {
     return d;
   }
 
+  private boolean stagesUnchanged(Entry e) {
+    long[] revs = e.stageRevisions;
+    for (int i = 0; i < revs.length; i++) {
+      if (revs[i] != engine.stageRevision(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private Decision uncached(Request r, long now, Observer observer, long startNanos) {
-    Decision d = engine.decide(r, now);
+    Decision d = engine.decide(r, now, Engine.DISCARD);
     if (observer != null) {
       observer.decided(r, d, startNanos, false);
     }
     return d;
   }
 
-  private void store(Decision d, Request r, long now, long rev, Plan p, Key probe, Entry old) {
+  private void store(Decision d, Engine.Trace t, long now, long epoch, AgentSlot slot, long version,
+      long[] stageRevs, Plan p, Key probe, Entry old) {
     try {
-      Entry n = entryFor(d, r, now, rev, p);
+      Entry n = entryFor(d, t, now, epoch, slot, version, stageRevs, p);
       if (n != null) {
         cache.put(probe.freeze(), n);
       } else if (old != null) {
         cache.asMap().remove(probe, old); // e.g. its budget ran out: do not keep probing a dead entry
       }
-    } catch (Exception ex) {
+    } catch (Throwable ex) {
       // not caching is always safe; the decision itself is already made
       LOG.warn("could not cache a decision", ex);
     }
@@ -190,15 +221,16 @@ public final class DecisionCache {
 
   // ------------------------------------------------------------------ what the key holds
 
-  /** The request attributes the policy in force reads, for one snapshot and runtime-grant set. */
+  /** The request attributes the policy in force and the stages read, for one snapshot and runtime layout. */
   static final class Plan {
     final Snapshot snapshot;
     final Attr[] runtime;
     final Attr[] attrs;
     final boolean resourceType;
+    final boolean wholeInput;
     final ZoneId[] ruleZones;
 
-    Plan(Snapshot s, Attr[] runtime) {
+    Plan(Snapshot s, Attr[] runtime, DecisionStage[] stages) {
       this.snapshot = s;
       this.runtime = runtime;
       Map<String, Attr> byPath = new LinkedHashMap<>();
@@ -224,7 +256,16 @@ public final class DecisionCache {
       for (Attr a : runtime) {
         byPath.putIfAbsent(a.path(), a);
       }
-      boolean type = false;
+      boolean whole = false;
+      for (DecisionStage st : stages) {
+        if (st.reads().isEverything()) {
+          whole = true;
+        }
+        for (String path : st.reads().paths()) {
+          byPath.putIfAbsent(path, Attr.compile(path));
+        }
+      }
+      boolean type = whole;
       List<Attr> keep = new ArrayList<>();
       for (Attr a : byPath.values()) {
         if (!a.fromRequest() || a.isResourceId()) {
@@ -234,14 +275,16 @@ public final class DecisionCache {
           type = true;
           continue;
         }
-        keep.add(a);
+        if (!whole) {
+          keep.add(a);
+        }
       }
       this.attrs = keep.toArray(new Attr[0]);
       this.resourceType = type;
+      this.wholeInput = whole;
       this.ruleZones = zones.isEmpty() ? NO_ZONES : zones.toArray(new ZoneId[0]);
     }
 
-    /** Adds the attributes the constraints of {@code scopes} read (grant scopes and entitlements alike). */
     private static void addScopes(Map<String, Attr> byPath, CompiledScope[] scopes) {
       for (CompiledScope sc : scopes) {
         for (Condition c : sc.constraints()) {
@@ -262,148 +305,33 @@ public final class DecisionCache {
     Attr[] rt = engine.runtimeAttributes();
     Plan p = plan;
     if (p == null || p.snapshot != s || p.runtime != rt) {
-      p = new Plan(s, rt);
+      p = new Plan(s, rt, engine.stages());
       plan = p;
     }
     return p;
   }
 
-  /**
-   * A cache key; one mutable instance per thread probes the cache, and a frozen copy is stored.
-   * Values compare by class and equality, so an Integer 5 and a Double 5.0 are different keys
-   * (their decision messages print differently), and only immutable scalars are keyed.
-   */
-  static final class Key {
-    String subject;
-    String tool;
-    String operation;
-    String resource;
-    String resourceType;
-    Object task;
-    Object[] values;
-    int n;
-    int hash;
-
-    Key() {
-      this.values = new Object[8];
-    }
-
-    /** Fills this probe from {@code r}; returns false if the request cannot be keyed. */
-    boolean fill(Request r, Plan p) {
-      subject = r.subject();
-      tool = r.tool();
-      operation = r.operation();
-      resource = r.resource();
-      resourceType = p.resourceType ? r.resourceType() : null;
-      task = r.context().get("task");
-      if (task != null && !isScalar(task)) {
-        return false;
-      }
-      Attr[] attrs = p.attrs;
-      if (values.length < attrs.length) {
-        values = new Object[attrs.length];
-      }
-      int h = Objects.hashCode(subject);
-      h = 31 * h + Objects.hashCode(tool);
-      h = 31 * h + Objects.hashCode(operation);
-      h = 31 * h + Objects.hashCode(resource);
-      h = 31 * h + Objects.hashCode(resourceType);
-      h = 31 * h + Objects.hashCode(task);
-      for (int i = 0; i < attrs.length; i++) {
-        Object v = attrs[i].resolve(r);
-        if (!isScalar(v)) {
-          n = i;
-          return false;
-        }
-        values[i] = v;
-        h = 31 * h + v.hashCode();
-      }
-      n = attrs.length;
-      hash = h;
-      return true;
-    }
-
-    Key freeze() {
-      Key k = new Key(this);
-      return k;
-    }
-
-    private Key(Key probe) {
-      this.subject = probe.subject;
-      this.tool = probe.tool;
-      this.operation = probe.operation;
-      this.resource = probe.resource;
-      this.resourceType = probe.resourceType;
-      this.task = probe.task;
-      this.values = Arrays.copyOf(probe.values, probe.n);
-      this.n = probe.n;
-      this.hash = probe.hash;
-    }
-
-    /** Drops the references to the last request, so a probe does not keep it alive. */
-    void clear() {
-      subject = tool = operation = resource = resourceType = null;
-      task = null;
-      Arrays.fill(values, 0, n, null);
-      n = 0;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (this == o) {
-        return true;
-      }
-      if (!(o instanceof Key)) {
-        return false;
-      }
-      Key k = (Key) o;
-      if (hash != k.hash || n != k.n || !Objects.equals(subject, k.subject) || !Objects.equals(tool, k.tool)
-          || !Objects.equals(operation, k.operation) || !Objects.equals(resource, k.resource)
-          || !Objects.equals(resourceType, k.resourceType) || !same(task, k.task)) {
-        return false;
-      }
-      for (int i = 0; i < n; i++) {
-        if (!same(values[i], k.values[i])) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private static boolean same(Object a, Object b) {
-      return a == b || (a != null && b != null && a.getClass() == b.getClass() && a.equals(b));
-    }
-
-    static boolean isScalar(Object v) {
-      if (v == Attr.MISSING || v instanceof String) {
-        return true;
-      }
-      Class<?> c = v.getClass();
-      return c == Double.class || c == Long.class || c == Integer.class || c == Boolean.class
-          || c == BigDecimal.class || c == BigInteger.class || c == Float.class || c == Short.class
-          || c == Byte.class;
-    }
-  }
-
   // ------------------------------------------------------------------ what an entry holds
 
-  /** A decision to serve, the revision it was made at and the interval in which it holds. */
+  /** A decision to serve, what it depends on, and the interval in which it holds. */
   static final class Entry {
     final Decision template;
-    final long revision;
+    final long epoch;
+    final AgentSlot slot;
+    final long version;
+    final long[] stageRevisions;
     final long validFrom;
     final long validUntil;
     /** Grants of an ALLOW's chain with a call budget, charged again on every hit. */
     final GrantNode[] limited;
 
-    Entry(Decision template, long revision, long validFrom, long validUntil, GrantNode[] limited) {
+    Entry(Decision template, long epoch, AgentSlot slot, long version, long[] stageRevisions, long validFrom,
+        long validUntil, GrantNode[] limited) {
       this.template = template;
-      this.revision = revision;
+      this.epoch = epoch;
+      this.slot = slot;
+      this.version = version;
+      this.stageRevisions = stageRevisions;
       this.validFrom = validFrom;
       this.validUntil = validUntil;
       this.limited = limited;
@@ -425,51 +353,40 @@ public final class DecisionCache {
   }
 
   /** Returns the entry to store for a decision just made, or null if it must not be cached. */
-  private Entry entryFor(Decision d, Request r, long now, long rev, Plan p) {
-    // an exhausted budget can be refunded by a racing call whose approval turned out used up, so
-    // a budget denial is not stable enough to keep
-    if (d.approval() != null || d.has(ReasonCode.EVALUATION_ERROR) || d.has(ReasonCode.MAX_CALLS_EXHAUSTED)) {
+  private Entry entryFor(Decision d, Engine.Trace t, long now, long epoch, AgentSlot slot, long version,
+      long[] stageRevs, Plan p) {
+    if (d.approval() != null) {
       return null;
     }
-    Snapshot s = engine.snapshot();
-    long until = Long.MAX_VALUE;
+    long until = t.until;
     for (ZoneId z : p.ruleZones) {
-      until = Math.min(until, nextMinute(now, z));
-    }
-    String subject = r.subject();
-    if (subject != null) {
-      // evaluation takes the first grant (document grants, then runtime ones) whose chain allows
-      // the call; grants after the one that matched cannot change the answer while it still does
-      GrantNode matched = d.outcome() != Outcome.DENY && d.grant() != null ? engine.find(s, d.grant()) : null;
-      long[] acc = {until};
-      if (!scan(s.docByHolder.getOrDefault(subject, NONE), s, now, matched, acc)) {
-        scan(engine.runtimeGrantsHeldBy(subject), s, now, matched, acc);
-      }
-      until = acc[0];
+      until = Math.min(until, Validity.nextMinute(now, z));
     }
     GrantNode[] limited = NONE;
     if (d.outcome() == Outcome.ALLOW) {
-      GrantNode leaf = d.grant() == null ? null : engine.find(s, d.grant());
+      GrantNode leaf = t.matched;
       if (leaf == null) {
         return null;
       }
+      Snapshot s = engine.snapshot();
       List<GrantNode> l = null;
       long earliest = Long.MAX_VALUE;
-      int guard = 0;
-      for (GrantNode g = leaf; g != null && guard++ < 64; g = g.parentId == null ? null : engine.find(s, g.parentId)) {
+      GrantNode g = leaf;
+      for (int guard = 0; g != null && guard <= s.maxDepth; guard++) {
         earliest = Math.min(earliest, g.expiresAt);
-        if (g.maxCalls != Grant.UNLIMITED) {
+        if (g.budget != null) {
           if (l == null) {
             l = new ArrayList<>(2);
           }
           l.add(g);
         }
+        g = g.parentId == null ? null : engine.find(s, g.parentId);
       }
       if (l != null) {
         limited = l.toArray(NONE);
       }
-      if (leaf.grant.credential() != null && !d.obligations(Obligation.MINT_CREDENTIAL).isEmpty()) {
-        // ttl_seconds = min(ttl, earliest expiry - now) stays the same only while ttl is smaller
+      if (leaf.grant.credential() != null && !d.obligations(Obligation.MintCredential.class).isEmpty()) {
+        // ttl = min(ttl, earliest expiry - now) stays the same only while ttl is smaller
         long ttl = leaf.grant.credential().ttl().toMillis();
         until = Math.min(until, earliest - ttl + 1);
       }
@@ -477,50 +394,6 @@ public final class DecisionCache {
     if (until <= now) {
       return null;
     }
-    return new Entry(d, rev, now, until, limited);
-  }
-
-  /**
-   * Lowers {@code until[0]} to the first instant after {@code now} at which the validity in time
-   * of any of the grants, up to and including {@code last}, or of any link of their chains, may
-   * change; returns whether {@code last} was among them.
-   */
-  private boolean scan(GrantNode[] grants, Snapshot s, long now, GrantNode last, long[] acc) {
-    long until = acc[0];
-    boolean found = false;
-    for (GrantNode leaf : grants) {
-      int guard = 0;
-      int max = s.maxDepth + 1;
-      for (GrantNode g = leaf; g != null && guard++ < max; g = g.parentId == null ? null : engine.find(s, g.parentId)) {
-        if (g.notBefore > now) {
-          until = Math.min(until, g.notBefore);
-        }
-        if (g.expiresAt > now) {
-          until = Math.min(until, g.expiresAt);
-        }
-        if (g.window != null) {
-          until = Math.min(until, nextMinute(now, g.window.zone()));
-        }
-      }
-      if (leaf == last) {
-        found = true;
-        break;
-      }
-    }
-    acc[0] = until;
-    return found;
-  }
-
-  /**
-   * Returns the next instant after {@code now} at which a time window in {@code zone} can open or
-   * close: windows resolve to whole local minutes, and offset changes fall on whole UTC minutes.
-   */
-  static long nextMinute(long now, ZoneId zone) {
-    ZoneRules rules = zone.getRules();
-    long off = (rules.isFixedOffset() ? rules.getOffset(Instant.EPOCH)
-        : rules.getOffset(Instant.ofEpochMilli(now))).getTotalSeconds() * 1000L;
-    long local = Math.floorDiv(now + off, 60_000L) * 60_000L + 60_000L - off;
-    long utc = Math.floorDiv(now, 60_000L) * 60_000L + 60_000L;
-    return Math.min(local, utc);
+    return new Entry(d, epoch, slot, version, stageRevs, now, until, limited);
   }
 }

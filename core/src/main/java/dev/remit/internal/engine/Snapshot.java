@@ -1,54 +1,91 @@
 package dev.remit.internal.engine;
 
 import dev.remit.Agent;
-import dev.remit.AgentState;
+import dev.remit.Grant;
 import dev.remit.Policy;
 import dev.remit.Principal;
 import dev.remit.Rule;
-import dev.remit.Scope;
 import dev.remit.Tool;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import dev.remit.internal.policy.CompiledScope;
 import dev.remit.internal.policy.RuleNode;
 import dev.remit.internal.state.GrantNode;
+import dev.remit.spi.StateStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Immutable view of everything but runtime-issued grants: the policy in force with runtime
- * lifecycle and entitlement changes applied, compiled. Replaced whole (one volatile write) by
- * every change to any of it, so a decision sees one consistent version.
+ * The policy document in force, compiled, with the indexes decisions and changes need. Immutable
+ * (but for the grants' revocation and expiry flags) and replaced whole by a swap, so a decision
+ * sees one version. Runtime changes (lifecycle, entitlement restrictions, grants issued at
+ * runtime) live in the {@link dev.remit.internal.state.RuntimeState} beside it.
  */
 public final class Snapshot {
+  private static final GrantNode[] NONE = new GrantNode[0];
+
+  /** The document grants one holder holds: with no task, and by task. */
+  public static final class Held {
+    public final GrantNode[] noTask;
+    public final Map<String, GrantNode[]> byTask;
+
+    Held(GrantNode[] noTask, Map<String, GrantNode[]> byTask) {
+      this.noTask = noTask;
+      this.byTask = byTask;
+    }
+
+    /** Returns the grants for {@code task} (null: no task), never null. */
+    public GrantNode[] forTask(String task) {
+      if (task == null) {
+        return noTask;
+      }
+      GrantNode[] g = byTask.get(task);
+      return g == null ? NONE : g;
+    }
+  }
+
   public final Policy policy;
   public final int maxDepth;
   public final Map<String, Agent> agents;
+  /** Components of each top-level agent. */
+  public final Map<String, List<String>> components;
   public final Map<String, Principal> principals;
   public final Map<String, CompiledScope[]> entitlements;
   public final Map<String, Tool> tools;
   public final RuleNode[] forbids;
   public final RuleNode[] approvals;
   public final Map<String, GrantNode> docGrants;
-  public final Map<String, GrantNode[]> docByHolder;
+  public final Map<String, Held> docByHolder;
+  /** Document sub-grants by parent id. */
+  public final Map<String, List<GrantNode>> docChildren;
+  /** Holders of document grants, by the principal their chain acts for. */
+  public final Map<String, Set<String>> docHoldersByPrincipal;
 
-  Snapshot(Policy policy, Map<String, AgentState> agentOverrides,
-      Map<String, List<Scope>> entitlementOverrides, Map<String, GrantNode> docGrants) {
+  /**
+   * Compiles {@code policy}; document grants with a call budget take their counter from
+   * {@code store} by grant id, so a budget survives swaps; grants revoked at runtime are marked.
+   */
+  Snapshot(Policy policy, StateStore store, java.util.function.Predicate<String> revoked) {
     this.policy = policy;
     this.maxDepth = policy.maxDelegationDepth();
     Map<String, Agent> a = new HashMap<>();
+    Map<String, List<String>> comps = new HashMap<>();
     for (Agent agent : policy.agents()) {
-      AgentState o = agentOverrides.get(agent.id());
-      a.put(agent.id(), o == null || o.ordinal() <= agent.state().ordinal() ? agent : agent.withState(o));
+      a.put(agent.id(), agent);
+      if (agent.partOf() != null) {
+        comps.computeIfAbsent(agent.partOf(), k -> new ArrayList<>()).add(agent.id());
+      }
     }
     this.agents = Map.copyOf(a);
+    this.components = Map.copyOf(comps);
     Map<String, Principal> p = new HashMap<>();
     Map<String, CompiledScope[]> e = new HashMap<>();
     for (Principal pr : policy.principals()) {
-      List<Scope> o = entitlementOverrides.get(pr.id());
-      Principal eff = o == null ? pr : pr.withEntitlements(o);
-      p.put(pr.id(), eff);
-      e.put(pr.id(), CompiledScope.compile(eff.entitlements()));
+      p.put(pr.id(), pr);
+      e.put(pr.id(), CompiledScope.compile(pr.entitlements()));
     }
     this.principals = Map.copyOf(p);
     this.entitlements = Map.copyOf(e);
@@ -64,31 +101,94 @@ public final class Snapshot {
     }
     this.forbids = f.toArray(new RuleNode[0]);
     this.approvals = ap.toArray(new RuleNode[0]);
-    this.docGrants = Map.copyOf(docGrants);
-    Map<String, List<GrantNode>> by = new HashMap<>();
-    for (GrantNode g : docGrants.values()) {
-      by.computeIfAbsent(g.holder, k -> new ArrayList<>()).add(g);
+
+    Map<String, Grant> byId = new HashMap<>();
+    for (Grant g : policy.grants()) {
+      byId.put(g.id(), g);
     }
-    Map<String, GrantNode[]> byArr = new HashMap<>();
-    by.forEach((k, v) -> {
-      v.sort((x, y) -> x.id.compareTo(y.id));
-      byArr.put(k, v.toArray(new GrantNode[0]));
+    Map<String, GrantNode> doc = new HashMap<>();
+    Map<String, List<GrantNode>> kids = new HashMap<>();
+    Map<String, Set<String>> holdersOf = new HashMap<>();
+    for (Grant g : policy.grants()) {
+      String principal = g.principal();
+      String issuedBy = g.principal();
+      if (g.parent() != null) {
+        // a valid document has no cycle and no chain deeper than 32; the bound only guards the walk
+        Grant root = g;
+        for (int guard = 0; root.parent() != null && guard < 64; guard++) {
+          Grant up = byId.get(root.parent());
+          if (up == null) {
+            break;
+          }
+          root = up;
+        }
+        principal = root.principal();
+        Grant parent = byId.get(g.parent());
+        issuedBy = parent == null ? "?" : parent.holder();
+      }
+      String pid = principal == null ? "?" : principal;
+      Grant stored = g.principal() == null && principal != null ? Engine.withPrincipal(g, principal) : g;
+      StateStore.Counter budget = g.maxCalls() == Grant.UNLIMITED ? null
+          : store.counter(Engine.budgetKey(g.id()), g.expiresAt());
+      GrantNode node = new GrantNode(stored, pid, issuedBy, budget, true, 0, 0);
+      if (revoked.test(g.id())) {
+        node.markRevoked();
+      }
+      doc.put(g.id(), node);
+      if (g.parent() != null) {
+        kids.computeIfAbsent(g.parent(), k -> new ArrayList<>()).add(node);
+      }
+      holdersOf.computeIfAbsent(pid, k -> new LinkedHashSet<>()).add(g.holder());
+    }
+    this.docGrants = Map.copyOf(doc);
+    this.docChildren = Map.copyOf(kids);
+    Map<String, Set<String>> ho = new HashMap<>();
+    holdersOf.forEach((k, v) -> ho.put(k, Set.copyOf(v)));
+    this.docHoldersByPrincipal = Map.copyOf(ho);
+
+    Map<String, Map<String, List<GrantNode>>> by = new HashMap<>();
+    for (GrantNode g : doc.values()) {
+      by.computeIfAbsent(g.holder, k -> new HashMap<>()).computeIfAbsent(g.task == null ? "" : g.task,
+          k -> new ArrayList<>()).add(g);
+    }
+    Map<String, Held> held = new HashMap<>();
+    by.forEach((holder, tasks) -> {
+      GrantNode[] none = NONE;
+      Map<String, GrantNode[]> byTask = new HashMap<>();
+      for (Map.Entry<String, List<GrantNode>> te : tasks.entrySet()) {
+        List<GrantNode> v = te.getValue();
+        v.sort((x, y) -> x.id.compareTo(y.id));
+        GrantNode[] arr = v.toArray(NONE);
+        if (te.getKey().isEmpty()) {
+          none = arr;
+        } else {
+          byTask.put(te.getKey(), arr);
+        }
+      }
+      held.put(holder, new Held(none, Map.copyOf(byTask)));
     });
-    this.docByHolder = Map.copyOf(byArr);
+    this.docByHolder = Map.copyOf(held);
   }
 
-  /** Returns whether {@code agentId} and the agent it is part of are active; else the state. */
-  public AgentState effectiveState(Agent agent) {
-    if (agent.state() != AgentState.ACTIVE) {
-      return agent.state();
+  /** Returns the document grants {@code holder} holds for {@code task} (null: no task), never null. */
+  public GrantNode[] docGrants(String holder, String task) {
+    Held h = docByHolder.get(holder);
+    return h == null ? NONE : h.forTask(task);
+  }
+
+  /** Returns every document grant {@code holder} holds, whatever its task. */
+  public List<GrantNode> docHeldBy(String holder) {
+    Held h = docByHolder.get(holder);
+    if (h == null) {
+      return List.of();
     }
-    if (agent.partOf() != null) {
-      Agent parent = agents.get(agent.partOf());
-      if (parent == null) {
-        return AgentState.REVOKED;
-      }
-      return parent.state();
-    }
-    return AgentState.ACTIVE;
+    List<GrantNode> out = new ArrayList<>(List.of(h.noTask));
+    h.byTask.values().forEach(arr -> out.addAll(List.of(arr)));
+    return out;
+  }
+
+  /** Returns the instant of an epoch-millisecond time (for messages). */
+  static Instant at(long millis) {
+    return Instant.ofEpochMilli(millis);
   }
 }

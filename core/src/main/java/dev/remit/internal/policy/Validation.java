@@ -18,9 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.remit.internal.engine.Engine;
-import dev.remit.internal.engine.Snapshot;
-import dev.remit.internal.state.GrantNode;
 import dev.remit.internal.Text;
 
 /** Cross-reference and narrowing checks for policies and grants. */
@@ -92,77 +89,8 @@ public final class Validation {
     return null;
   }
 
-  /** Returns why a grant cannot be issued at runtime, or null. */
-  public static String grantProblem(Grant g, GrantNode parent, Snapshot s, long now, Engine engine) {
-    String why = catalogProblem(g.scopes(), s.tools.values());
-    if (why != null) {
-      return why;
-    }
-    Agent holder = s.agents.get(g.holder());
-    if (holder == null) {
-      return "holder '" + g.holder() + "' is not a known agent or component" + Engine.suggestion(g.holder(), s.agents.keySet());
-    }
-    if (s.effectiveState(holder) != AgentState.ACTIVE) {
-      return "holder '" + g.holder() + "' is " + s.effectiveState(holder).name().toLowerCase(java.util.Locale.ROOT);
-    }
-    if (g.expiresAt().toEpochMilli() <= now) {
-      return "it expires at " + g.expiresAt() + ", which has passed";
-    }
-    long start = g.notBefore() == null ? now : g.notBefore().toEpochMilli();
-    if (g.parent() == null) {
-      Principal p = s.principals.get(g.principal());
-      if (p == null) {
-        return "principal '" + g.principal() + "' is not known" + Engine.suggestion(g.principal(), s.principals.keySet());
-      }
-      return CompiledScope.containment(g.scopes(), g.constraints(), p.entitlements(),
-          "the entitlements of principal '" + p.id() + "'");
-    }
-    if (parent == null) {
-      return "parent grant '" + g.parent() + "' does not exist";
-    }
-    if (parent.revoked()) {
-      return "parent grant '" + parent.id + "' is revoked";
-    }
-    if (parent.expiresAt <= now) {
-      return "parent grant '" + parent.id + "' has expired";
-    }
-    int depth = 1;
-    for (GrantNode p = parent; p != null; p = p.parentId == null ? null : engine.find(s, p.parentId)) {
-      depth++;
-      if (p.revoked()) {
-        return "grant '" + p.id + "' above it in the chain is revoked";
-      }
-      if (p.parentId != null && engine.find(s, p.parentId) == null) {
-        // a swap removed an ancestor: nothing below it can ever be allowed, and reusing the
-        // missing id for this grant would close a cycle
-        return "grant '" + p.id + "' above it in the chain names parent '" + p.parentId
-            + "', which no longer exists";
-      }
-      if (depth > 64) {
-        break;
-      }
-    }
-    if (depth > s.maxDepth) {
-      return "the chain would be " + depth + " grants deep; the maximum is " + s.maxDepth;
-    }
-    Agent delegator = s.agents.get(parent.holder);
-    if (delegator == null || s.effectiveState(delegator) != AgentState.ACTIVE) {
-      return "'" + parent.holder + "', the holder of parent grant '" + parent.id + "', is not active";
-    }
-    why = narrowing(g, parent.grant, start);
-    if (why != null) {
-      return why;
-    }
-    Principal p = s.principals.get(parent.principal);
-    if (p != null) {
-      return CompiledScope.containment(g.scopes(), g.constraints(), p.entitlements(),
-          "the current entitlements of principal '" + p.id() + "'");
-    }
-    return null;
-  }
-
   /** Returns why scopes name tools or operations the catalog does not have, or null. */
-  static String catalogProblem(List<Scope> scopes, Collection<Tool> tools) {
+  public static String catalogProblem(List<Scope> scopes, Collection<Tool> tools) {
     for (int i = 0; i < scopes.size(); i++) {
       String why = scopeCatalogProblem(scopes.get(i), tools);
       if (why != null) {

@@ -63,7 +63,7 @@ class AuditJsonGoldenTest {
         List.of(ReasonCode.GRANT_MATCHED, ReasonCode.APPROVAL_REQUIRED), "orchestrator/booker",
         "orchestrator", "orchestrator/booker", "trip-1", "g-2", chain, "user:alice",
         "sha256:abc", "book me a flight", "payments", "transfer", "acct/42", "account", args,
-        "sha256:def", context, "v7", 12, true, 1234, List.of(new Obligation(Obligation.APPROVAL, attrs)),
+        "sha256:def", context, "v7", 12, true, 1234, List.of(new Obligation.ApprovalNeeded("money", "finance", "money leaves")),
         "ap-1", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     AuditRecord minimal = new AuditRecord.DecisionRecord(T, "d-43", Outcome.DENY,
         List.of(ReasonCode.UNKNOWN_TOOL), "agent-x", null, null, null, null, null, null, null, null,
