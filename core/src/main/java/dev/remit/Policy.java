@@ -2,6 +2,7 @@ package dev.remit;
 
 import dev.remit.internal.policy.PolicyReader;
 import dev.remit.internal.policy.Validation;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,9 @@ import java.util.Objects;
  * grants and settings. Immutable and validated as a whole: cross-references resolve, every
  * sub-grant fits inside its parent and every root grant inside its principal's entitlements.
  *
- * <p>Load one from YAML or JSON with {@link #load(Path)} (format in {@code docs/policy-format.md})
- * or build one with {@link #builder()}.
+ * <p>Load one from YAML or JSON with {@link #load(Path)}, {@link #loadResource(String)} or
+ * {@link #load(InputStream, String)} (format in {@code docs/policy-format.md}) or build one with
+ * {@link #builder()}.
  */
 public final class Policy {
   /** Default maximum number of grants in a delegation chain. */
@@ -52,6 +54,52 @@ public final class Policy {
    */
   public static Policy load(Path file) {
     return PolicyReader.read(file);
+  }
+
+  /**
+   * Returns the policy in the UTF-8 YAML or JSON document {@code in} holds, with the same 16 MiB
+   * limit and parser defences as a file: at most one byte past the limit is read, so a larger or
+   * endless stream is refused without being drained. The stream is not closed; the caller owns it.
+   *
+   * <p>{@code sourceName} names the document in every problem and chooses the format like a file
+   * name: {@code .json} is JSON, {@code .yaml}/{@code .yml} is YAML, and any other name is read as
+   * JSON when the first non-blank character is <code>{</code>, else as YAML.
+   *
+   * @throws PolicyException listing every problem, each naming {@code sourceName}; also when the
+   *     stream cannot be read
+   */
+  public static Policy load(InputStream in, String sourceName) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(sourceName, "sourceName");
+    return PolicyReader.read(in, sourceName);
+  }
+
+  /**
+   * Returns the policy in a class path resource such as {@code "policies/travel.yaml"} (a file
+   * under {@code src/main/resources}), found by the thread's context class loader, or by the class
+   * loader of this library when the thread has none. Problems name the source
+   * {@code classpath:policies/travel.yaml}; the format is chosen by the name as for
+   * {@link #load(InputStream, String)}.
+   *
+   * @throws PolicyException when there is no such resource, or listing every problem in it
+   */
+  public static Policy loadResource(String resourceName) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return loadResource(context != null ? context : Policy.class.getClassLoader(), resourceName);
+  }
+
+  /**
+   * Returns the policy in the class path resource {@code resourceName} as {@code loader} finds it.
+   * Names are relative to the class path root ({@code "policies/travel.yaml"}); a leading
+   * {@code /} is ignored. Problems name the source {@code classpath:} followed by the name.
+   *
+   * @throws PolicyException when {@code loader} has no such resource, or listing every problem
+   *     in it
+   */
+  public static Policy loadResource(ClassLoader loader, String resourceName) {
+    Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(resourceName, "resourceName");
+    return PolicyReader.readResource(loader, resourceName);
   }
 
   /**

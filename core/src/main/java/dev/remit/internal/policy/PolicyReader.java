@@ -5,6 +5,8 @@ import dev.remit.Policy;
 import dev.remit.PolicyException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,6 +53,62 @@ public final class PolicyReader {
       throw new PolicyException(out.list());
     }
     return read(bytes, out);
+  }
+
+  /**
+   * Returns the policy in the bytes {@code in} yields; {@code source} names it in problems and
+   * chooses the format. Reads at most one byte past the size limit, so a larger (or endless)
+   * stream is refused without being read to its end. Does not close {@code in}.
+   */
+  public static Policy read(InputStream in, String source) {
+    PolicyProblems out = new PolicyProblems(source);
+    byte[] bytes;
+    try {
+      bytes = in.readNBytes(PolicySyntax.MAX_BYTES + 1);
+    } catch (IOException e) {
+      out.add("", "cannot read the stream: " + e.getMessage(), null);
+      throw new PolicyException(out.list());
+    }
+    return read(bytes, out);
+  }
+
+  /**
+   * Returns the policy in the class path resource {@code name} as {@code loader} finds it;
+   * problems name it {@code classpath:NAME}. A leading {@code /} is dropped: class loaders name
+   * resources from the root without one.
+   */
+  public static Policy readResource(ClassLoader loader, String name) {
+    String relative = name.startsWith("/") ? name.substring(1) : name;
+    PolicyProblems out = new PolicyProblems("classpath:" + relative);
+    URL url = loader.getResource(relative);
+    if (url == null) {
+      out.add("", "no such resource on the class path", null);
+      throw new PolicyException(out.list());
+    }
+    if (isDirectory(url)) {
+      // a file: URL of a directory opens as a listing of its names, which would read as YAML
+      out.add("", "is a directory, not a policy document", null);
+      throw new PolicyException(out.list());
+    }
+    byte[] bytes;
+    try (InputStream in = url.openStream()) {
+      bytes = in.readNBytes(PolicySyntax.MAX_BYTES + 1);
+    } catch (IOException e) {
+      out.add("", "cannot read the resource: " + e.getMessage(), null);
+      throw new PolicyException(out.list());
+    }
+    return read(bytes, out);
+  }
+
+  private static boolean isDirectory(URL url) {
+    if (!"file".equals(url.getProtocol())) {
+      return false;
+    }
+    try {
+      return Files.isDirectory(Path.of(url.toURI()));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Returns the policy in {@code text}; {@code source} names it in problems. */
