@@ -19,7 +19,7 @@ public final class RuleNode {
   public final Condition[] conditions;
   public final Attr[] bind;
 
-  /** Set by {@link #applies} callers from the returned index; see {@link #failed}. */
+  /** Compiles {@code r}; its patterns and constraints were validated when the policy was built. */
   public RuleNode(Rule r) {
     this.rule = r;
     this.risks = r.risks().isEmpty() ? null : EnumSet.copyOf(r.risks());
@@ -31,10 +31,16 @@ public final class RuleNode {
   }
 
   /**
-   * Returns {@link #APPLIES}, {@link #DOES_NOT_APPLY}, or {@code 100 + i} when condition {@code i}
-   * could not be evaluated (missing attribute, wrong type, invalid name) and the rule's
-   * {@code onMissing} is DENY. Selectors are checked before conditions, so a rule about other tools
-   * never looks at attributes.
+   * Returns {@link #APPLIES}, {@link #DOES_NOT_APPLY}, or {@code 100 + i} when the rule cannot tell
+   * whether it applies because condition {@code i} could not be evaluated. Selectors are checked
+   * before conditions, so a rule about other tools never looks at attributes.
+   *
+   * <p>Only a truly absent attribute ({@link Condition#MISSING}) can make a rule with
+   * {@code on_missing: not_applicable} not apply. A value of the wrong type
+   * ({@link Condition#TYPE_MISMATCH}) or a string a pattern cannot judge
+   * ({@link Condition#INVALID_NAME}) is present, so the rule reports that it cannot tell whatever
+   * its {@code onMissing}: skipping it would let a caller turn off a forbid by sending "0.95" where
+   * a number is compared.
    */
   public int applies(Call call) {
     if (risks != null && !risks.contains(call.risk)) {
@@ -56,15 +62,13 @@ public final class RuleNode {
     if (rule.outside() != null && rule.outside().contains(call.now)) {
       return DOES_NOT_APPLY;
     }
+    boolean skipMissing = rule.onMissing() == Rule.OnMissing.NOT_APPLICABLE;
     for (int i = 0; i < conditions.length; i++) {
       int r = conditions[i].evaluate(call);
-      if (r == Condition.FALSE) {
+      if (r == Condition.FALSE || (r == Condition.MISSING && skipMissing)) {
         return DOES_NOT_APPLY;
       }
       if (r != Condition.TRUE) {
-        if (rule.onMissing() == Rule.OnMissing.NOT_APPLICABLE) {
-          return DOES_NOT_APPLY;
-        }
         return 100 + i;
       }
     }
