@@ -97,6 +97,27 @@ class RuleTypeMismatchTest {
   }
 
   @Test
+  void aPathThroughAValueThatIsNotAnObjectDeniesAndIsNeverCachedAsAbsent() {
+    Policy p = base().rule(Rule.forbid("no-sanctioned").tool("payments").when("args.payee.country in [KP, IR]")
+        .onMissing(Rule.OnMissing.NOT_APPLICABLE).build()).build();
+    for (boolean cached : new boolean[] {true, false}) {
+      Remit r = Fixtures.remit(p, clock(), cached);
+      r.issue(rootGrant("all", "worker").allow("**", ALL_OPS, "**"));
+      for (int round = 0; round < 2; round++) {
+        assertThat(r.authorize(call("worker", "payments", "transfer", "acct/1").build()).allowed())
+            .as("no payee at all: the rule is skipped, as configured").isTrue();
+        for (Object payee : List.of("KP", List.of(Map.of("country", "KP")), 7, true)) {
+          assertCannotTell(r.authorize(call("worker", "payments", "transfer", "acct/1").arg("payee", payee).build()),
+              "no-sanctioned", ReasonCode.ATTRIBUTE_TYPE_MISMATCH);
+        }
+        assertThat(r.authorize(call("worker", "payments", "transfer", "acct/1").arg("payee", Map.of("country", "KP"))
+            .build()).codes()).containsExactly(ReasonCode.FORBIDDEN_BY_RULE);
+      }
+      r.close();
+    }
+  }
+
+  @Test
   void theReasonNamesTheConditionThatWasOfTheWrongType() {
     Policy p = base().rule(Rule.forbid("two").tool("payments").when("args.currency in [EUR, USD]")
         .when("args.amount > 200").onMissing(Rule.OnMissing.NOT_APPLICABLE).build()).build();

@@ -156,10 +156,11 @@ class ScopeConstraintsAdversarialTest {
           ReasonCode.MISSING_ATTRIBUTE);
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("dest", "ok")
           .arg("meta", Map.of("kind", "invoice")).build()), ReasonCode.MISSING_ATTRIBUTE);
+      // a parent that is there but is not an object is a value of the wrong type, not an absent one
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("dest", "ok").arg("tag", "z")
-          .arg("meta", "invoice").build()), ReasonCode.MISSING_ATTRIBUTE);
+          .arg("meta", "invoice").build()), ReasonCode.ATTRIBUTE_TYPE_MISMATCH);
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("dest", "ok").arg("tag", "z")
-          .arg("meta", List.of(Map.of("kind", "invoice"))).build()), ReasonCode.MISSING_ATTRIBUTE);
+          .arg("meta", List.of(Map.of("kind", "invoice"))).build()), ReasonCode.ATTRIBUTE_TYPE_MISMATCH);
     }
 
     @Test

@@ -94,6 +94,9 @@ public final class Canonical {
         write(b, o, strict);
       }
       b.append(']');
+    } else if (v == dev.remit.internal.policy.Attr.NOT_AN_OBJECT) {
+      // not quoted: no value's canonical text starts with '<', so it cannot pass for a string
+      b.append(v);
     } else {
       write(b, v.toString(), strict);
     }

@@ -65,6 +65,9 @@ public final class Condition {
     if (v == Attr.MISSING) {
       return MISSING;
     }
+    if (v == Attr.NOT_AN_OBJECT) {
+      return TYPE_MISMATCH; // something is there, but not the object the path needs
+    }
     return test(v);
   }
 

@@ -91,7 +91,9 @@ class ConditionTest {
     assertThat(eval("tool.risk == external-communication", r)).isEqualTo(Condition.TRUE);
     assertThat(eval("tool.operation == send", r)).isEqualTo(Condition.TRUE);
     assertThat(eval("agent.partOf == x", r)).as("a top-level agent has no partOf").isEqualTo(Condition.MISSING);
-    assertThat(eval("args.to.domain.tld == com", r)).isEqualTo(Condition.MISSING);
+    assertThat(eval("args.to.domain.tld == com", r)).as("'domain' is a string, not an object: something is there")
+        .isEqualTo(Condition.TYPE_MISMATCH);
+    assertThat(eval("args.to.name == x", r)).isEqualTo(Condition.MISSING);
     assertThat(eval("context.absent == 1", r)).isEqualTo(Condition.MISSING);
     assertThat(eval("tool.absent == 1", r)).isEqualTo(Condition.MISSING);
   }

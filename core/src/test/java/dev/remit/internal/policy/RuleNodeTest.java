@@ -80,6 +80,22 @@ class RuleNodeTest {
   }
 
   @Test
+  void aPathThroughAValueThatIsNotAnObjectIsATypeMismatchNotAbsent() {
+    List<Object> notObjects = List.of("KP", 7, 0.5, true, List.of(Map.of("country", "KP")), List.of());
+    for (Object payee : notObjects) {
+      for (Rule.OnMissing om : Rule.OnMissing.values()) {
+        for (String when : List.of("args.payee.country == KP", "args.payee.country in [KP, IR]",
+            "args.payee.limit.amount > 5", "args.payee.country matches \"K*\"")) {
+          assertThat(rule(om, when).applies(call(Map.of("payee", payee))))
+              .as("%s with payee %s, on_missing %s", when, payee, om).isEqualTo(100);
+        }
+      }
+    }
+    assertThat(rule(Rule.OnMissing.NOT_APPLICABLE, "args.payee.country == KP").applies(call(Map.of("payee", Map.of()))))
+        .as("an object without the field: absent").isEqualTo(RuleNode.DOES_NOT_APPLY);
+  }
+
+  @Test
   void theReportedIndexIsThatOfTheConditionThatCouldNotBeEvaluated() {
     List<String> holding = List.of("args.a == 1", "args.b in [x, y]", "args.c >= 0");
     for (int at = 0; at <= holding.size(); at++) {
