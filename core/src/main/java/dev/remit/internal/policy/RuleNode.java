@@ -35,6 +35,10 @@ public final class RuleNode {
    * whether it applies because condition {@code i} could not be evaluated. Selectors are checked
    * before conditions, so a rule about other tools never looks at attributes.
    *
+   * <p>The answer does not depend on the order of the conditions: if any is false the rule does not
+   * apply; otherwise, if one threw (an unreadable request value), the first such exception is
+   * rethrown; otherwise the first that could not be evaluated is reported.
+   *
    * <p>Only a truly absent attribute ({@link Condition#MISSING}) can make a rule with
    * {@code on_missing: not_applicable} not apply. A value of the wrong type
    * ({@link Condition#TYPE_MISMATCH}) or a string a pattern cannot judge
@@ -62,17 +66,39 @@ public final class RuleNode {
     if (rule.outside() != null && rule.outside().contains(call.now)) {
       return DOES_NOT_APPLY;
     }
+    // the conditions are a conjunction, so the answer must not depend on their order: a false one
+    // (or an absent attribute the rule may skip) settles it wherever it stands; only when none
+    // does may a condition that could not be evaluated, or one that threw, decide
     boolean skipMissing = rule.onMissing() == Rule.OnMissing.NOT_APPLICABLE;
+    int unknown = -1;
+    Exception failure = null;
     for (int i = 0; i < conditions.length; i++) {
-      int r = conditions[i].evaluate(call);
+      int r;
+      try {
+        r = conditions[i].evaluate(call);
+      } catch (Exception e) { // e.g. an unreadable request value; also one thrown undeclared
+        if (failure == null) {
+          failure = e;
+        }
+        continue;
+      }
       if (r == Condition.FALSE || (r == Condition.MISSING && skipMissing)) {
         return DOES_NOT_APPLY;
       }
-      if (r != Condition.TRUE) {
-        return 100 + i;
+      if (r != Condition.TRUE && unknown < 0) {
+        unknown = i;
       }
     }
-    return APPLIES;
+    if (failure != null) {
+      throw RuleNode.<RuntimeException>rethrow(failure); // the engine denies: EVALUATION_ERROR
+    }
+    return unknown < 0 ? APPLIES : 100 + unknown;
+  }
+
+  /** Throws {@code e} as it is, checked or not, so the engine reports the original exception. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> RuntimeException rethrow(Exception e) throws T {
+    throw (T) e;
   }
 
   private boolean hasOp(String op) {
