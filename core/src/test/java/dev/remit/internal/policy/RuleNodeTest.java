@@ -66,6 +66,18 @@ class RuleNodeTest {
   }
 
   @Test
+  void aNonFiniteNumberNeverMakesARuleNotApplyWhateverItsOnMissing() {
+    for (String c : NonFiniteNumberConditionTest.NUMERIC) {
+      for (Number v : NonFiniteNumberConditionTest.NON_FINITE) {
+        for (Rule.OnMissing om : Rule.OnMissing.values()) {
+          assertThat(rule(om, c).applies(call(Map.of("x", v))))
+              .as("%s with %s (%s), on_missing %s", c, v, v.getClass().getSimpleName(), om).isEqualTo(100);
+        }
+      }
+    }
+  }
+
+  @Test
   void onlyATrulyAbsentAttributeLetsANotApplicableRuleBeSkipped() {
     Map<String, Object> withNull = new java.util.HashMap<>();
     withNull.put("x", null);
