@@ -15,6 +15,36 @@ class NonFiniteNumbersTest {
   private static final List<Object> NON_FINITE = List.of(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
       Double.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN);
 
+  /** A host's own Number type, printed as Java prints its double. */
+  private static Number hostNumber(double value) {
+    return new Number() {
+      @Override
+      public int intValue() {
+        return (int) value;
+      }
+
+      @Override
+      public long longValue() {
+        return (long) value;
+      }
+
+      @Override
+      public float floatValue() {
+        return (float) value;
+      }
+
+      @Override
+      public double doubleValue() {
+        return value;
+      }
+
+      @Override
+      public String toString() {
+        return Double.toString(value);
+      }
+    };
+  }
+
   @Test
   void noGrantOrScopeLimitIsPassedByANonFiniteNumber() {
     for (boolean cached : new boolean[] {true, false}) {
@@ -39,6 +69,16 @@ class NonFiniteNumbersTest {
             .arg("tier", 1).build()).allowed()).isTrue();
       }
       r.close();
+    }
+  }
+
+  @Test
+  void aHostNumberWhoseTextIsNotADecimalIsDigestedAndWrittenAsItsDouble() {
+    for (double x : new double[] {Double.NEGATIVE_INFINITY, Double.NaN, 2.5}) {
+      Number host = hostNumber(x);
+      assertThat(dev.remit.internal.Canonical.of(host)).isEqualTo(dev.remit.internal.Canonical.of(x));
+      Request r = call("worker", "payments", "transfer", "acct/1").arg("amount", host).build();
+      assertThat(AuthZen.toJson(r)).contains(x == 2.5 ? "\"amount\":2.5" : "\"amount\":\"" + x + "\"");
     }
   }
 

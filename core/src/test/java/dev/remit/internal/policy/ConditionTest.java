@@ -169,6 +169,31 @@ class ConditionTest {
   }
 
   @Test
+  void numbersWithEnormousExponentsCompareByValueWithoutBeingExpanded() {
+    BigDecimal huge = new BigDecimal("1e999999999");
+    BigDecimal tiny = new BigDecimal("1E-999999999");
+    long start = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(withArg("args.x > 500", huge)).isEqualTo(Condition.TRUE);
+      assertThat(withArg("args.x <= 500", huge.negate())).isEqualTo(Condition.TRUE);
+    }
+    assertThat(System.nanoTime() - start).as("a thousand comparisons").isLessThan(5_000_000_000L);
+    assertThat(withArg("args.x <= 500", huge)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x == 500", huge)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x != 500", huge)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x in [1, 500]", huge)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x > 0", tiny)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x < 0.0001", tiny)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x == 0", tiny)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x < 0", tiny.negate())).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x > 1e300", new BigDecimal(java.math.BigInteger.TEN, Integer.MIN_VALUE)))
+        .isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x < 1e-300", new BigDecimal(java.math.BigInteger.ONE, Integer.MAX_VALUE)))
+        .isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x > 1e300", java.math.BigInteger.TEN.pow(400))).isEqualTo(Condition.TRUE);
+  }
+
+  @Test
   void largeAndPreciseNumbersAreComparedExactlyNotThroughDouble() {
     // regression: values were converted to double, so 500.0000000000000001 passed "<= 500" and
     // 2^53 + 1 passed "<= 2^53" (both round down to the limit)
