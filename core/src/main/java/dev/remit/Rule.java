@@ -16,9 +16,12 @@ import dev.remit.internal.policy.ConstraintParser;
  * inside {@code during} and outside {@code outside}. Unset parts match everything. A forbid that
  * applies anywhere wins over every grant.
  *
- * <p>When a condition refers to an attribute the call lacks, the rule cannot tell whether it
- * applies. With {@link OnMissing#DENY} (the default) the call is denied with
- * {@code MISSING_ATTRIBUTE}; with {@link OnMissing#NOT_APPLICABLE} the rule is skipped.
+ * <p>When no condition is false but one cannot be evaluated, the rule cannot tell whether it
+ * applies. If the condition's attribute is absent (or null), {@link OnMissing#DENY} (the default)
+ * denies the call with {@code MISSING_ATTRIBUTE} and {@link OnMissing#NOT_APPLICABLE} skips the
+ * rule. A value of the wrong type ({@code ATTRIBUTE_TYPE_MISMATCH}) or a string a {@code matches}
+ * condition cannot judge ({@code CONSTRAINT_VIOLATED}) is not absent: it denies the call whatever
+ * {@code onMissing} says.
  *
  * @param id unique rule id
  * @param effect forbid or require approval
@@ -33,7 +36,7 @@ import dev.remit.internal.policy.ConstraintParser;
  * @param approverRole role an approver must hold (required for require-approval)
  * @param bind attributes an approval is bound to besides subject, tool, operation and resource
  *     (empty: all arguments)
- * @param onMissing what to do when a condition's attribute is missing
+ * @param onMissing what to do when a condition's attribute is absent
  */
 public record Rule(
     String id, Effect effect, String description, Set<RiskClass> risks, List<String> tools,
@@ -47,11 +50,14 @@ public record Rule(
     REQUIRE_APPROVAL
   }
 
-  /** What a rule does when one of its conditions refers to a missing attribute. */
+  /**
+   * What a rule does when one of its conditions refers to an absent attribute (never when the
+   * attribute is present with a value of the wrong type: that always denies).
+   */
   public enum OnMissing {
     /** Deny the call (fail closed). */
     DENY,
-    /** Treat the rule as not applying. */
+    /** Treat the rule as not applying when an attribute it reads is absent. */
     NOT_APPLICABLE
   }
 

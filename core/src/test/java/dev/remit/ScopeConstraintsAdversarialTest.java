@@ -156,10 +156,11 @@ class ScopeConstraintsAdversarialTest {
           ReasonCode.MISSING_ATTRIBUTE);
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("dest", "ok")
           .arg("meta", Map.of("kind", "invoice")).build()), ReasonCode.MISSING_ATTRIBUTE);
+      // a parent that is there but is not an object is a value of the wrong type, not an absent one
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("dest", "ok").arg("tag", "z")
-          .arg("meta", "invoice").build()), ReasonCode.MISSING_ATTRIBUTE);
+          .arg("meta", "invoice").build()), ReasonCode.ATTRIBUTE_TYPE_MISMATCH);
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "acct/1").arg("dest", "ok").arg("tag", "z")
-          .arg("meta", List.of(Map.of("kind", "invoice"))).build()), ReasonCode.MISSING_ATTRIBUTE);
+          .arg("meta", List.of(Map.of("kind", "invoice"))).build()), ReasonCode.ATTRIBUTE_TYPE_MISMATCH);
     }
 
     @Test
@@ -209,9 +210,12 @@ class ScopeConstraintsAdversarialTest {
         assertThat(remit.authorize(transfer("worker", ok)).allowed()).as("%s (%s)", ok, ok.getClass()).isTrue();
       }
       for (Object over : new Object[] {501, 501L, 500.0000001, Math.nextUp(500.0), 500.01f,
-          new BigDecimal("500.0000000000000000001"), BigInteger.valueOf(501), Double.POSITIVE_INFINITY,
-          new BigDecimal("1e400")}) {
+          new BigDecimal("500.0000000000000000001"), BigInteger.valueOf(501), new BigDecimal("1e400")}) {
         assertDenied(remit.authorize(transfer("worker", over)), ReasonCode.CONSTRAINT_VIOLATED);
+      }
+      // an infinity is no amount: not comparable with the limit either way
+      for (Object infinite : new Object[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        assertDenied(remit.authorize(transfer("worker", infinite)), ReasonCode.ATTRIBUTE_TYPE_MISMATCH);
       }
       // 2^53 + 1 as a long would round to 2^53 through a double
       assertDenied(remit.authorize(call("worker", "payments", "transfer", "big/1").arg("amount", (1L << 53) + 1).build()),

@@ -247,6 +247,7 @@ public final class AuditJson {
         g.writeString(Double.toString(d));
       }
     } else if (v instanceof BigDecimal) {
+      // BigDecimal.toString(): E notation for a large exponent, never a billion zeros
       g.writeNumber((BigDecimal) v);
     } else if (v instanceof BigInteger) {
       g.writeNumber((BigInteger) v);

@@ -510,6 +510,14 @@ public final class AuthZenCodec {
     }
   }
 
+  private static void writeDouble(JsonGenerator g, double x) throws IOException {
+    if (Double.isFinite(x)) {
+      g.writeNumber(x);
+    } else {
+      g.writeString(Double.toString(x));
+    }
+  }
+
   private static void writeValue(JsonGenerator g, Object v) throws IOException {
     if (v == null) {
       g.writeNull();
@@ -522,16 +530,21 @@ public final class AuthZenCodec {
     } else if (v instanceof BigInteger) {
       g.writeNumber((BigInteger) v);
     } else if (v instanceof BigDecimal) {
+      // Jackson writes BigDecimal.toString(): E notation for a large exponent, so 1e999999999 stays
+      // twelve characters (WRITE_BIGDECIMAL_AS_PLAIN, which would expand it, stays off)
       g.writeNumber((BigDecimal) v);
     } else if (v instanceof Double || v instanceof Float) {
-      double x = ((Number) v).doubleValue();
-      if (Double.isFinite(x)) {
-        g.writeNumber(x);
-      } else {
-        g.writeString(Double.toString(x));
-      }
+      writeDouble(g, ((Number) v).doubleValue());
     } else if (v instanceof Number) {
-      g.writeNumber(new BigDecimal(v.toString()));
+      // a host's own Number: its decimal text, or its double when the text is not a number
+      BigDecimal d;
+      try {
+        d = new BigDecimal(v.toString());
+      } catch (NumberFormatException e) {
+        writeDouble(g, ((Number) v).doubleValue());
+        return;
+      }
+      g.writeNumber(d);
     } else if (v instanceof Map) {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {

@@ -17,6 +17,23 @@ public final class Attr {
     }
   };
 
+  /**
+   * Returned by {@link #resolve} when the path runs through a present value that is not an object
+   * ({@code args.payee.country} with {@code payee} a string or a list). It is not {@link #MISSING}:
+   * the call carries something there, of the wrong type, so a condition on it is a type mismatch and
+   * a rule with {@code on_missing: not_applicable} is not skipped. It is no scalar, so a decision
+   * that read it is never cached, and an approval binds it as a text no real value has.
+   */
+  public static final Object NOT_AN_OBJECT = new NotAnObject();
+
+  /** The class of {@link #NOT_AN_OBJECT}; named, as decision messages print a value's class name. */
+  private static final class NotAnObject {
+    @Override
+    public String toString() {
+      return "<inside a value that is not an object>";
+    }
+  }
+
   private static final int ARGS = 0;
   private static final int RESOURCE = 1;
   private static final int CONTEXT = 2;
@@ -69,7 +86,10 @@ public final class Attr {
     return root == RESOURCE && fields.length == 1 && fields[0].equals("id");
   }
 
-  /** Returns the value of a {@link #fromRequest} attribute in {@code r}, or {@link #MISSING}. */
+  /**
+   * Returns the value of a {@link #fromRequest} attribute in {@code r}, {@link #MISSING}, or
+   * {@link #NOT_AN_OBJECT}.
+   */
   public Object resolve(Request r) {
     switch (root) {
       case ARGS:
@@ -89,7 +109,7 @@ public final class Attr {
     }
   }
 
-  /** Returns the attribute's value in the call, or {@link #MISSING}. */
+  /** Returns the attribute's value in the call, {@link #MISSING}, or {@link #NOT_AN_OBJECT}. */
   public Object resolve(Call call) {
     Object v;
     switch (root) {
@@ -112,7 +132,7 @@ public final class Attr {
     Object cur = m;
     for (int i = from; i < fields.length; i++) {
       if (!(cur instanceof Map)) {
-        return MISSING;
+        return cur == null ? MISSING : NOT_AN_OBJECT;
       }
       Map<?, ?> map = (Map<?, ?>) cur;
       cur = map.get(fields[i]);

@@ -65,6 +65,9 @@ public final class Condition {
     if (v == Attr.MISSING) {
       return MISSING;
     }
+    if (v == Attr.NOT_AN_OBJECT) {
+      return TYPE_MISMATCH; // something is there, but not the object the path needs
+    }
     return test(v);
   }
 
@@ -128,9 +131,13 @@ public final class Condition {
   private static final long EXACT_DOUBLE = 1L << 53;
 
   /**
-   * Compares a number with a literal: -1, 0, 1, or {@link #NOT_COMPARABLE} for NaN. Longs and
-   * big numbers are compared exactly (through double, 2^53 + 1 would equal 2^53 and
-   * 500.0000000000000001 would equal 500); the literal means its decimal text.
+   * Compares a number with a literal: -1, 0, 1, or {@link #NOT_COMPARABLE} for NaN and the
+   * infinities (of any type, a Double, a Float or a host's own Number): -Infinity would pass every
+   * upper bound and +Infinity every lower one, although no amount, score or count is infinite. Longs
+   * and big numbers are compared exactly (through double, 2^53 + 1 would equal 2^53 and
+   * 500.0000000000000001 would equal 500); the literal means its decimal text. A BigDecimal of any
+   * exponent (1e999999999) compares in time bounded by its digits: compareTo looks at the
+   * exponents first and never expands the number.
    */
   private static int compare(Number v, double literal) {
     if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -148,7 +155,7 @@ public final class Condition {
       return Integer.signum(b.compareTo(java.math.BigDecimal.valueOf(literal)));
     }
     double d = v.doubleValue();
-    if (Double.isNaN(d)) {
+    if (!Double.isFinite(d)) {
       return NOT_COMPARABLE;
     }
     return d < literal ? -1 : d > literal ? 1 : 0;
@@ -159,7 +166,9 @@ public final class Condition {
       if (!(v instanceof Number)) {
         return TYPE_MISMATCH;
       }
-      return compare((Number) v, (Double) lit) == 0 ? TRUE : FALSE;
+      int c = compare((Number) v, (Double) lit);
+      // NaN and the infinities are not comparable, so neither == nor != can judge them
+      return c == NOT_COMPARABLE ? TYPE_MISMATCH : c == 0 ? TRUE : FALSE;
     }
     if (lit instanceof Boolean) {
       if (!(v instanceof Boolean)) {
@@ -182,7 +191,11 @@ public final class Condition {
         return TYPE_MISMATCH;
       }
       for (double n : numbers) {
-        if (compare((Number) v, n) == 0) {
+        int c = compare((Number) v, n);
+        if (c == NOT_COMPARABLE) {
+          return TYPE_MISMATCH; // NaN or an infinity is no more "not in" a list than in it
+        }
+        if (c == 0) {
           return TRUE;
         }
       }

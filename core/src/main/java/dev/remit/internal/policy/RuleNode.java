@@ -19,7 +19,7 @@ public final class RuleNode {
   public final Condition[] conditions;
   public final Attr[] bind;
 
-  /** Set by {@link #applies} callers from the returned index; see {@link #failed}. */
+  /** Compiles {@code r}; its patterns and constraints were validated when the policy was built. */
   public RuleNode(Rule r) {
     this.rule = r;
     this.risks = r.risks().isEmpty() ? null : EnumSet.copyOf(r.risks());
@@ -31,10 +31,20 @@ public final class RuleNode {
   }
 
   /**
-   * Returns {@link #APPLIES}, {@link #DOES_NOT_APPLY}, or {@code 100 + i} when condition {@code i}
-   * could not be evaluated (missing attribute, wrong type, invalid name) and the rule's
-   * {@code onMissing} is DENY. Selectors are checked before conditions, so a rule about other tools
-   * never looks at attributes.
+   * Returns {@link #APPLIES}, {@link #DOES_NOT_APPLY}, or {@code 100 + i} when the rule cannot tell
+   * whether it applies because condition {@code i} could not be evaluated. Selectors are checked
+   * before conditions, so a rule about other tools never looks at attributes.
+   *
+   * <p>The answer does not depend on the order of the conditions: if any is false the rule does not
+   * apply; otherwise, if one threw (an unreadable request value), the first such exception is
+   * rethrown; otherwise the first that could not be evaluated is reported.
+   *
+   * <p>Only a truly absent attribute ({@link Condition#MISSING}) can make a rule with
+   * {@code on_missing: not_applicable} not apply. A value of the wrong type
+   * ({@link Condition#TYPE_MISMATCH}) or a string a pattern cannot judge
+   * ({@link Condition#INVALID_NAME}) is present, so the rule reports that it cannot tell whatever
+   * its {@code onMissing}: skipping it would let a caller turn off a forbid by sending "0.95" where
+   * a number is compared.
    */
   public int applies(Call call) {
     if (risks != null && !risks.contains(call.risk)) {
@@ -56,19 +66,39 @@ public final class RuleNode {
     if (rule.outside() != null && rule.outside().contains(call.now)) {
       return DOES_NOT_APPLY;
     }
+    // the conditions are a conjunction, so the answer must not depend on their order: a false one
+    // (or an absent attribute the rule may skip) settles it wherever it stands; only when none
+    // does may a condition that could not be evaluated, or one that threw, decide
+    boolean skipMissing = rule.onMissing() == Rule.OnMissing.NOT_APPLICABLE;
+    int unknown = -1;
+    Exception failure = null;
     for (int i = 0; i < conditions.length; i++) {
-      int r = conditions[i].evaluate(call);
-      if (r == Condition.FALSE) {
+      int r;
+      try {
+        r = conditions[i].evaluate(call);
+      } catch (Exception e) { // e.g. an unreadable request value; also one thrown undeclared
+        if (failure == null) {
+          failure = e;
+        }
+        continue;
+      }
+      if (r == Condition.FALSE || (r == Condition.MISSING && skipMissing)) {
         return DOES_NOT_APPLY;
       }
-      if (r != Condition.TRUE) {
-        if (rule.onMissing() == Rule.OnMissing.NOT_APPLICABLE) {
-          return DOES_NOT_APPLY;
-        }
-        return 100 + i;
+      if (r != Condition.TRUE && unknown < 0) {
+        unknown = i;
       }
     }
-    return APPLIES;
+    if (failure != null) {
+      throw RuleNode.<RuntimeException>rethrow(failure); // the engine denies: EVALUATION_ERROR
+    }
+    return unknown < 0 ? APPLIES : 100 + unknown;
+  }
+
+  /** Throws {@code e} as it is, checked or not, so the engine reports the original exception. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> RuntimeException rethrow(Exception e) throws T {
+    throw (T) e;
   }
 
   private boolean hasOp(String op) {

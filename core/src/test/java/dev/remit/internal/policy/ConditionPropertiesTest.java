@@ -58,6 +58,19 @@ class ConditionPropertiesTest {
     }
   }
 
+  @Property(tries = 2000)
+  void aNonFiniteNumberIsNeverComparable(@ForAll("constraints") Constraint c,
+      @ForAll("nonFinite") Number v) {
+    assertThat(new Condition(c).test(v)).as("%s with %s (%s)", c, v, v.getClass().getSimpleName())
+        .isEqualTo(Condition.TYPE_MISMATCH);
+  }
+
+  @Provide
+  static Arbitrary<Number> nonFinite() {
+    return Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Float.NaN,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, NonFiniteNumberConditionTest.hostNumber(Double.NEGATIVE_INFINITY));
+  }
+
   @Property(tries = 1000)
   void everyConditionImpliesItself(@ForAll("constraints") Constraint c) {
     assertThat(new Condition(c).implies(new Condition(c))).isTrue();

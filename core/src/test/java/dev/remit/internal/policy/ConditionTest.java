@@ -91,7 +91,9 @@ class ConditionTest {
     assertThat(eval("tool.risk == external-communication", r)).isEqualTo(Condition.TRUE);
     assertThat(eval("tool.operation == send", r)).isEqualTo(Condition.TRUE);
     assertThat(eval("agent.partOf == x", r)).as("a top-level agent has no partOf").isEqualTo(Condition.MISSING);
-    assertThat(eval("args.to.domain.tld == com", r)).isEqualTo(Condition.MISSING);
+    assertThat(eval("args.to.domain.tld == com", r)).as("'domain' is a string, not an object: something is there")
+        .isEqualTo(Condition.TYPE_MISMATCH);
+    assertThat(eval("args.to.name == x", r)).isEqualTo(Condition.MISSING);
     assertThat(eval("context.absent == 1", r)).isEqualTo(Condition.MISSING);
     assertThat(eval("tool.absent == 1", r)).isEqualTo(Condition.MISSING);
   }
@@ -164,6 +166,31 @@ class ConditionTest {
     assertThat(implies("args.x not in [1, a]", "args.x not in [1]")).isFalse();
     assertThat(implies("args.x not in [1, 2]", "args.x != 1")).isTrue();
     assertThat(implies("args.x not in [1, a]", "args.x not in [a, 1]")).isTrue();
+  }
+
+  @Test
+  void numbersWithEnormousExponentsCompareByValueWithoutBeingExpanded() {
+    BigDecimal huge = new BigDecimal("1e999999999");
+    BigDecimal tiny = new BigDecimal("1E-999999999");
+    long start = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(withArg("args.x > 500", huge)).isEqualTo(Condition.TRUE);
+      assertThat(withArg("args.x <= 500", huge.negate())).isEqualTo(Condition.TRUE);
+    }
+    assertThat(System.nanoTime() - start).as("a thousand comparisons").isLessThan(5_000_000_000L);
+    assertThat(withArg("args.x <= 500", huge)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x == 500", huge)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x != 500", huge)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x in [1, 500]", huge)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x > 0", tiny)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x < 0.0001", tiny)).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x == 0", tiny)).isEqualTo(Condition.FALSE);
+    assertThat(withArg("args.x < 0", tiny.negate())).isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x > 1e300", new BigDecimal(java.math.BigInteger.TEN, Integer.MIN_VALUE)))
+        .isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x < 1e-300", new BigDecimal(java.math.BigInteger.ONE, Integer.MAX_VALUE)))
+        .isEqualTo(Condition.TRUE);
+    assertThat(withArg("args.x > 1e300", java.math.BigInteger.TEN.pow(400))).isEqualTo(Condition.TRUE);
   }
 
   @Test
