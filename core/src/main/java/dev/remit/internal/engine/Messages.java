@@ -51,6 +51,9 @@ final class Messages {
   }
 
   static String typeName(Object v) {
+    if (v == dev.remit.internal.policy.Attr.NOT_AN_OBJECT) {
+      return "inside a value that is not an object";
+    }
     if (v instanceof String) {
       return "the string " + show(v);
     }
@@ -93,7 +96,8 @@ final class Messages {
     Object v = res == Condition.MISSING ? null : c.attr().resolve(call);
     return new Reason(conditionCode(res), "rule '" + rule.rule.id() + "' cannot tell whether it applies: it "
         + condition(c, res, v) + (res == Condition.MISSING
-            ? " (rules fail closed; set on_missing: not_applicable to skip)" : " (rules fail closed)"));
+            ? " (rules fail closed; set on_missing: not_applicable to skip)"
+            : " (rules fail closed; on_missing skips only an absent attribute, never a value of the wrong type)"));
   }
 
   static String window(TimeWindow w) {
