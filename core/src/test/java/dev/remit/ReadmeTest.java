@@ -75,7 +75,7 @@ class ReadmeTest {
 
   private static String compileAndRun(String className, String body) throws Exception {
     Path dir = Files.createTempDirectory("readme");
-    String src = "import dev.remit.*;\nimport java.time.*;\nimport java.util.*;\n"
+    String src = "import dev.remit.*;\nimport dev.remit.spi.*;\nimport java.time.*;\nimport java.util.*;\n"
         + "public class " + className + " {\n  public static void run() throws Exception {\n"
         + body + "\n  }\n}\n";
     Path file = dir.resolve(className + ".java");
