@@ -163,6 +163,22 @@ class ApprovalTest {
   }
 
   @Test
+  void anApprovalSeenExpiredStaysExpiredWhenTheClockStepsBack() {
+    Approval a = approve(transfer("worker", 10));
+    clock.set(a.expiresAt().minusMillis(1));
+    Approval b = approve(transfer("worker", 20)); // keeps the approvals from being swept as a group
+    clock.set(a.expiresAt());
+    assertInvalid(remit.authorize(transfer("worker", 10).withContext("approval", a.id())),
+        "approval '" + a.id() + "' expired at " + a.expiresAt());
+    clock.set(a.expiresAt().minusSeconds(30)); // an NTP step back
+    Decision again = remit.authorize(transfer("worker", 10).withContext("approval", a.id()));
+    assertThat(again.outcome()).isEqualTo(Outcome.REQUIRE_APPROVAL);
+    assertThat(again.codes()).contains(ReasonCode.APPROVAL_INVALID);
+    assertThat(remit.authorize(transfer("worker", 20).withContext("approval", b.id())).allowed())
+        .as("an approval never seen expired is still good").isTrue();
+  }
+
+  @Test
   void anUnknownApprovalIdIsInvalid() {
     assertInvalid(remit.authorize(transfer("worker", 10).withContext("approval", "apr-forged")),
         "approval 'apr-forged' is not known");

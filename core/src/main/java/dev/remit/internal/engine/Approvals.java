@@ -49,6 +49,8 @@ final class Approvals {
   static final class Entry {
     final Approval approval;
     final StateStore.Counter uses;
+    /** Set once the approval was seen expired: it never becomes valid again, even if the clock steps back. */
+    private volatile boolean expired;
 
     Entry(Approval approval, StateStore.Counter uses) {
       this.approval = approval;
@@ -57,6 +59,17 @@ final class Approvals {
 
     boolean usedUp() {
       return uses.value() >= approval.uses();
+    }
+
+    boolean expiredAt(long now) {
+      if (expired) {
+        return true;
+      }
+      if (now >= approval.expiresAt().toEpochMilli()) {
+        expired = true;
+        return true;
+      }
+      return false;
     }
   }
 
@@ -130,7 +143,7 @@ final class Approvals {
         return "approval '" + id + "' is not known";
       }
       Approval a = e.approval;
-      if (call.now >= a.expiresAt().toEpochMilli()) {
+      if (e.expiredAt(call.now)) {
         return "approval '" + id + "' expired at " + a.expiresAt();
       }
       if (e.usedUp()) {
