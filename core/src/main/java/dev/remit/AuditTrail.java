@@ -3,6 +3,7 @@ package dev.remit;
 import dev.remit.internal.audit.AuditWriter;
 import dev.remit.internal.audit.Redactor;
 import dev.remit.spi.AuditSink;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,14 @@ import java.util.Objects;
  * <p><b>Threads.</b> The calling thread only captures references and a few numbers and hands them to
  * a bounded queue; building the record, redaction, digests, serialization, hashing and I/O happen
  * on one writer thread ({@code remit-audit-writer}). When the queue is full the {@link QueuePolicy}
- * decides: block the caller until there is room, or drop the record and count it.
+ * decides: make the caller wait for room, at most {@link Builder#maxWait}, or drop the record at
+ * once; either way a record that does not fit is counted.
  *
- * <p><b>Security guarantees.</b> A sink that is slow or throws never changes a decision. Drops and
- * sink errors are counted ({@link #stats()}) and logged under {@code dev.remit.audittrail}.
+ * <p><b>Security guarantees.</b> A sink that is slow, hangs or throws never changes a decision, and
+ * delays a caller by at most {@link Builder#maxWait}. Whatever fails while one record is built or
+ * written (an exception, or an error such as {@link OutOfMemoryError} from a huge value) loses only
+ * that record; the writer goes on with the next. Drops and sink errors are counted
+ * ({@link #stats()}) and logged under {@code dev.remit.audittrail}.
  * Redaction is applied before a record reaches any sink. The raw intent text is never recorded
  * unless {@link Builder#includeRawIntent()} is set; only its SHA-256 digest is.
  */
@@ -39,9 +44,19 @@ public final class AuditTrail implements AutoCloseable {
   /** Largest queue capacity: 2^24 records (the queue's array is allocated up front). */
   public static final int MAX_QUEUE_CAPACITY = 1 << 24;
 
+  /** Default {@link Builder#maxWait} in milliseconds. */
+  public static final long DEFAULT_MAX_WAIT_MILLIS = 5;
+  /** Default {@link Builder#maxWait}: {@value #DEFAULT_MAX_WAIT_MILLIS} ms. */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(DEFAULT_MAX_WAIT_MILLIS);
+  private static final Duration MAX_WAIT_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+
   /** What happens when a record is offered and the queue is full. */
   public enum QueuePolicy {
-    /** The caller waits until the writer has made room (nothing is lost; the caller may be delayed). */
+    /**
+     * The caller waits until the writer has made room, at most {@link Builder#maxWait} (default
+     * {@link #DEFAULT_MAX_WAIT}); a record still not queued then is dropped and counted. Nothing is
+     * lost while the writer keeps up within that time.
+     */
     BLOCK,
     /** The record is dropped and counted in {@link AuditStats#dropped()} (the caller never waits). */
     DROP
@@ -51,7 +66,7 @@ public final class AuditTrail implements AutoCloseable {
 
   private AuditTrail(Builder b) {
     this.writer = new AuditWriter(List.copyOf(b.sinks), b.capacity, b.policy == QueuePolicy.BLOCK,
-        new Redactor(b.redactions), b.rawIntent, b.arguments);
+        b.maxWait.toNanos(), new Redactor(b.redactions), b.rawIntent, b.arguments);
   }
 
   /** Returns a builder. */
@@ -180,6 +195,7 @@ public final class AuditTrail implements AutoCloseable {
     private final List<AuditSink> sinks = new ArrayList<>();
     private int capacity = DEFAULT_QUEUE_CAPACITY;
     private QueuePolicy policy = QueuePolicy.BLOCK;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
     private final List<String> redactions = new ArrayList<>();
     private boolean rawIntent;
     private boolean arguments = true;
@@ -209,6 +225,32 @@ public final class AuditTrail implements AutoCloseable {
     /** Sets what happens when the queue is full (default {@link QueuePolicy#BLOCK}). */
     public Builder whenFull(QueuePolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the longest any producer of a record (a caller of {@link Remit#authorize}, a
+     * {@link Guard}, a change of authority) waits for room in a full queue under
+     * {@link QueuePolicy#BLOCK}; a record not queued by then is dropped, counted in
+     * {@link AuditStats#dropped()} and logged. Zero never waits (like {@link QueuePolicy#DROP}).
+     * When a wait ran out without the writer taking a single record (a sink hangs), later producers
+     * drop at once, without waiting, until the writer moves again.
+     *
+     * <p>The default, {@value #DEFAULT_MAX_WAIT_MILLIS} ms, is about a thousand times what a decision
+     * costs and longer than the hiccups a healthy writer has (a garbage-collection pause, a file
+     * rotation, an fsync on flush: the writer frees up to 64 slots at a time), so a burst is absorbed
+     * without loss; yet it is short enough that a sink that hangs costs each call no more than a
+     * network round trip to a remote decision point would, instead of stalling every agent.
+     *
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     */
+    public Builder maxWait(Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait");
+      if (maxWait.isNegative()) {
+        throw new IllegalArgumentException("maxWait must not be negative (zero never waits), was " + maxWait);
+      }
+      // longer than ~292 years does not fit in nanoseconds: it means "as long as it takes"
+      this.maxWait = maxWait.compareTo(MAX_WAIT_NANOS) > 0 ? MAX_WAIT_NANOS : maxWait;
       return this;
     }
 
