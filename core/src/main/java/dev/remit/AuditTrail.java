@@ -3,6 +3,7 @@ package dev.remit;
 import dev.remit.internal.audit.AuditWriter;
 import dev.remit.internal.audit.Redactor;
 import dev.remit.spi.AuditSink;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,16 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   private final AuditWriter writer;
+  /** Whether the builder set the clock: then it is kept when the trail is attached to a Remit. */
+  private final boolean clockSet;
+  /** The clock records this trail stamps itself carry; see {@link #clock()}. */
+  private volatile Clock clock;
+  /** The clock of the first decision point this trail was attached to, or null. Guarded by {@code this}. */
+  private Clock attachedTo;
 
   private AuditTrail(Builder b) {
+    this.clockSet = b.clock != null;
+    this.clock = b.clock != null ? b.clock : Clock.systemUTC();
     this.writer = new AuditWriter(List.copyOf(b.sinks), b.capacity, b.policy == QueuePolicy.BLOCK,
         b.maxWait.toNanos(), new Redactor(b.redactions), b.rawIntent, b.arguments);
   }
@@ -72,6 +81,41 @@ public final class AuditTrail implements AutoCloseable {
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns the clock that stamps the records this trail times itself ({@link OutcomeReport}):
+   * the one set with {@link Builder#clock}; else, once the trail is given to
+   * {@link Remit.Builder#audit}, that decision point's clock (so every record carries the time of
+   * the decision point); else the system clock in UTC. Decisions, guarded outcomes and changes of
+   * authority are stamped by the decision point itself.
+   */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Attaches the trail to a decision point with clock {@code decisionPoint}: a trail without a
+   * clock of its own adopts it. A trail serves one clock: a second decision point with a clock
+   * that is not {@linkplain Clock#equals equal} is refused, since its records would be stamped
+   * by another time than the one it decides by.
+   *
+   * @throws IllegalStateException if the trail is attached to a decision point with another clock
+   */
+  synchronized void attach(Clock decisionPoint) {
+    Objects.requireNonNull(decisionPoint, "clock");
+    if (clockSet) {
+      return;
+    }
+    if (attachedTo == null) {
+      attachedTo = decisionPoint;
+      clock = decisionPoint;
+    } else if (!attachedTo.equals(decisionPoint)) {
+      throw new IllegalStateException("this audit trail already records for a decision point with clock "
+          + attachedTo + "; a decision point with clock " + decisionPoint + " would get records stamped by"
+          + " another time. Give both the same clock, use a trail each, or set the trail's clock with"
+          + " AuditTrail.Builder.clock(...)");
+    }
   }
 
   /** Returns the counters: offered, written, dropped, sink errors, queued. */
@@ -171,7 +215,7 @@ public final class AuditTrail implements AutoCloseable {
       }
       done = true;
       trail.executed(request, decision, status, executedDigest, nanos, changes, List.copyOf(credentials), error,
-          false, java.time.Instant.now());
+          false, trail.clock.instant());
     }
   }
 
@@ -199,8 +243,19 @@ public final class AuditTrail implements AutoCloseable {
     private final List<String> redactions = new ArrayList<>();
     private boolean rawIntent;
     private boolean arguments = true;
+    private Clock clock;
 
     private Builder() {}
+
+    /**
+     * Sets the clock that stamps the records the trail times itself ({@link OutcomeReport}). By
+     * default the trail adopts the clock of the {@link Remit} it is given to, which is what every
+     * record should carry; set one only for a trail used without a decision point.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /** Adds a sink; records go to every sink, in the order added. At least one is required. */
     public Builder sink(AuditSink sink) {

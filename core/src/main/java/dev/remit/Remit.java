@@ -305,8 +305,10 @@ public final class Remit implements AutoCloseable {
     }
 
     /**
-     * Records every decision, guarded call outcome and revocation in this audit trail; see
-     * {@code docs/audit.md}. {@link Remit#close()} closes it.
+     * Records every decision, guarded call outcome and change of authority in this audit trail;
+     * see {@code docs/audit.md}. A trail without a clock of its own adopts this decision point's
+     * clock when the Remit is built ({@link AuditTrail#clock()}); {@link #build()} refuses a trail
+     * already serving a decision point with another clock. {@link Remit#close()} closes it.
      */
     public Builder audit(AuditTrail trail) {
       this.audit = Objects.requireNonNull(trail, "trail");
@@ -322,11 +324,15 @@ public final class Remit implements AutoCloseable {
     /**
      * Returns the decision point.
      *
-     * @throws IllegalStateException if no policy was set
+     * @throws IllegalStateException if no policy was set, or the audit trail already serves a
+     *     decision point with another clock
      */
     public Remit build() {
       if (policy == null) {
         throw new IllegalStateException("a policy is required: Remit.builder().policy(...)");
+      }
+      if (audit != null) {
+        audit.attach(clock); // every record carries this decision point's time
       }
       return new Remit(this);
     }
