@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * The audit trail of a decision point: give one to {@link Remit.Builder#audit} and every decision,
- * every guarded call's outcome ({@link Guard}) and every revocation becomes an {@link AuditRecord}
- * delivered to the configured sinks.
+ * every guarded call's outcome ({@link Guard}) and every change of authority becomes an
+ * {@link AuditRecord} delivered to the configured sinks.
  *
  * <pre>{@code
  * AuditTrail audit = AuditTrail.builder()
@@ -230,8 +230,14 @@ public final class AuditTrail implements AutoCloseable {
         error, refunded, time);
   }
 
-  void revoked(AuditRecord.RevocationRecord record) {
-    writer.offerRecord(record);
+  /**
+   * Records a change of authority (see {@link AuditRecord.AuthorityRecord} for the actions and
+   * {@code dev.remit.internal.audit.AuthorityRecords} for a factory per action). Like every
+   * producer it waits at most {@link Builder#maxWait} for room and never throws for a full queue,
+   * a closed trail or a failing sink: the record is then dropped and counted.
+   */
+  void authority(AuditRecord.AuthorityRecord record) {
+    writer.offerRecord(Objects.requireNonNull(record, "record"));
   }
 
   /** Builder for {@link AuditTrail}. */

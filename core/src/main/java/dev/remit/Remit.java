@@ -177,9 +177,15 @@ public final class Remit implements AutoCloseable {
     revoked("agent", agentId, "revoke-agent", List.of());
   }
 
+  /**
+   * Records a revocation or an agent state change the host made. The engine does not report the
+   * sequence number of the change yet, and reading {@link #revision()} afterwards could name a
+   * concurrent later change, so the record says -1 (none).
+   */
   private void revoked(String target, String id, String action, List<String> affected) {
     if (audit != null) {
-      audit.revoked(new AuditRecord.RevocationRecord(engine.clock().instant(), target, id, action, affected));
+      audit.authority(new AuditRecord.AuthorityRecord(engine.clock().instant(), -1, action,
+          AuditRecord.AuthorityRecord.HOST, target, id, affected, java.util.Map.of()));
     }
   }
 

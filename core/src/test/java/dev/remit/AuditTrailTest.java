@@ -447,15 +447,21 @@ class AuditTrailTest {
   }
 
   @Test
-  void revokingAGrantAndSuspendingAnAgentAreRecorded() {
+  void revokingAGrantAndSuspendingOrRevokingAnAgentAreRecordedAsAuthorityChangesByTheHost() {
     MemoryAuditSink mem = AuditSinks.memory();
     try (Remit remit = AuditFixture.remit(AuditTrail.builder().sink(mem).build())) {
       remit.revokeGrant("g-root");
       remit.suspendAgent("support-bot");
+      remit.revokeAgent("support-bot");
       remit.auditTrail().flush();
       assertThat(mem.records()).containsExactly(
-          new AuditRecord.RevocationRecord(AuditFixture.NOW, "grant", "g-root", "revoke-grant", List.of("g-root", "g-sub")),
-          new AuditRecord.RevocationRecord(AuditFixture.NOW, "agent", "support-bot", "suspend-agent", List.of()));
+          new AuditRecord.AuthorityRecord(AuditFixture.NOW, -1, "revoke-grant", "host", "grant", "g-root",
+              List.of("g-root", "g-sub"), Map.of()),
+          new AuditRecord.AuthorityRecord(AuditFixture.NOW, -1, "suspend-agent", "host", "agent", "support-bot",
+              List.of(), Map.of()),
+          new AuditRecord.AuthorityRecord(AuditFixture.NOW, -1, "revoke-agent", "host", "agent", "support-bot",
+              List.of(), Map.of()));
+      assertThat(mem.authority()).hasSize(3);
     }
   }
 }

@@ -50,9 +50,9 @@ class AuditWriterResilienceTest {
       remit.revokeGrant("g-sub");
       remit.authorize(read("3"));
       assertThat(trail.flush()).as("the writer is still running").isTrue();
-      assertThat(got).extracting(AuditRecord::kind).containsExactly("decision", "decision", "revocation", "decision");
-      assertThat(got.get(2)).isInstanceOfSatisfying(AuditRecord.RevocationRecord.class,
-          v -> assertThat(v.id()).isEqualTo("g-sub"));
+      assertThat(got).extracting(AuditRecord::kind).containsExactly("decision", "decision", "authority", "decision");
+      assertThat(got.get(2)).isInstanceOfSatisfying(AuditRecord.AuthorityRecord.class,
+          v -> assertThat(v.action() + " " + v.id()).isEqualTo("revoke-grant g-sub"));
       // the poisoned record reached no sink: dropped, and its failure is a sink error
       assertThat(trail.stats()).isEqualTo(new AuditStats(5, 4, 1, 1, 0));
       remit.authorize(read("4"));
@@ -140,7 +140,7 @@ class AuditWriterResilienceTest {
       trail.outcome(read("1"), d).changed("payload", poison).succeeded();
       remit.revokeGrant("g-sub");
       assertThat(trail.flush()).isTrue();
-      assertThat(mem.records()).extracting(AuditRecord::kind).containsExactly("decision", "revocation");
+      assertThat(mem.records()).extracting(AuditRecord::kind).containsExactly("decision", "authority");
       // lost while being built: no sink saw it, so it is dropped and no sink error
       assertThat(trail.stats()).isEqualTo(new AuditStats(3, 2, 1, 0, 0));
     }

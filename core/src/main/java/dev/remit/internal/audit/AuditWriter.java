@@ -444,6 +444,9 @@ public final class AuditWriter {
           r.tool(), r.operation(), resource(r.resource()), authorized, executed, o.durationNanos(), changes,
           o.credentials(), o.error(), o.refunded(), string(r.context().get("traceparent")));
     }
+    if (e instanceof AuditRecord.AuthorityRecord) {
+      return redactor.apply((AuditRecord.AuthorityRecord) e);
+    }
     return (AuditRecord) e;
   }
 

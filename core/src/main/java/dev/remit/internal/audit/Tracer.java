@@ -21,6 +21,7 @@ public final class Tracer {
   private final Map<String, JsonNode> decisionById = new LinkedHashMap<>();
   private final Map<String, List<JsonNode>> outcomesByDecision = new LinkedHashMap<>();
   private final List<JsonNode> revocations = new ArrayList<>();
+  private static final java.util.Set<String> CUTS_OFF = java.util.Set.of("revoke-grant", "suspend-agent", "revoke-agent");
 
   private Tracer() {}
 
@@ -64,7 +65,12 @@ public final class Tracer {
         case "outcome":
           t.outcomesByDecision.computeIfAbsent(n.path("decision_id").asText(), k -> new ArrayList<>()).add(n);
           break;
-        case "revocation":
+        case "authority":
+          if (CUTS_OFF.contains(n.path("action").asText())) {
+            t.revocations.add(n);
+          }
+          break;
+        case "revocation": // logs written before authority records: same fields
           t.revocations.add(n);
           break;
         default:
