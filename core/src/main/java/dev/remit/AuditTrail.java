@@ -295,9 +295,10 @@ public final class AuditTrail implements AutoCloseable {
      * {@link QueuePolicy#BLOCK}; a record not queued by then is dropped, counted in
      * {@link AuditStats#dropped()} and logged. Zero never waits (like {@link QueuePolicy#DROP}).
      * When a wait ran out without the writer taking a single record (a sink hangs), later producers
-     * drop at once, without waiting, until the writer moves again.
+     * drop at once, without waiting, until the writer moves again. Under {@link QueuePolicy#DROP}
+     * nobody waits and this setting does not apply.
      *
-     * <p>The default, {@value #DEFAULT_MAX_WAIT_MILLIS} ms, is about a thousand times what a decision
+     * <p>The default, {@value #DEFAULT_MAX_WAIT_MILLIS} ms, is thousands of times what a decision
      * costs and longer than the hiccups a healthy writer has (a garbage-collection pause, a file
      * rotation, an fsync on flush: the writer frees up to 64 slots at a time), so a burst is absorbed
      * without loss; yet it is short enough that a sink that hangs costs each call no more than a
