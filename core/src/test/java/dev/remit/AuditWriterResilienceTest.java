@@ -89,11 +89,14 @@ class AuditWriterResilienceTest {
     }
   }
 
-  /** A value whose text cannot be made: a real OutOfMemoryError (no heap is actually used up). */
+  /**
+   * A value whose text cannot be made: a real OutOfMemoryError ("Requested array size exceeds VM
+   * limit"), thrown before any heap is used up, whatever the heap size.
+   */
   private static final Object HUGE = new Object() {
     @Override
     public String toString() {
-      long[] huge = new long[Integer.MAX_VALUE - 8];
+      long[] huge = new long[Integer.MAX_VALUE];
       return String.valueOf(huge.length);
     }
   };
