@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Reads audit logs written by {@link AuditSinks#jsonLines}: checks their hash chain and
- * reconstructs what happened for an investigation. The {@code remit audit verify} and
+ * reconstructs what happened, and on whose authority, for an investigation. The {@code remit audit verify} and
  * {@code remit audit trace} commands are thin wrappers over these methods.
  */
 public final class AuditLog {
@@ -124,8 +124,18 @@ public final class AuditLog {
     ALLOWED_NOT_EXECUTED,
     /** More than one outcome for one decision: a replayed authorization. */
     EXECUTED_MORE_THAN_ONCE,
-    /** A decision or call that started after a revocation affecting its grant chain or agent. */
-    ACTIVITY_AFTER_REVOCATION
+    /**
+     * A decision or call that started after a revocation, expiry or suspension (until the agent
+     * was resumed) affecting its grant chain or agent.
+     */
+    ACTIVITY_AFTER_REVOCATION,
+    /**
+     * An ALLOW on authority the log says was not in force: a grant that was refused and never
+     * issued, issued only after the decision, or outside its {@code not_before}/{@code expires_at};
+     * or an approval recorded for another call or already expired. A grant with no issue record at
+     * all is not flagged: grants of the policy document have none.
+     */
+    AUTHORITY_NOT_IN_FORCE
   }
 
   /**
@@ -147,7 +157,10 @@ public final class AuditLog {
    *
    * @param decisionIds the decisions found, in log order
    * @param anomalies what looks wrong
-   * @param report human-readable account: invoker, intent, decisions, credentials, calls, outcomes
+   * @param report human-readable account: invoker, intent, decisions, authority (the delegation
+   *     chain, and for each grant in it its scope, who issued it and when, what later revoked or
+   *     expired it; the approval used, who gave it and what it was bound to), credentials, calls,
+   *     outcomes; for a task, first the grants issued or refused for it
    */
   public record Trace(List<String> decisionIds, List<Anomaly> anomalies, String report) {
     public Trace {

@@ -35,6 +35,12 @@ public final class MemoryAuditSink implements AuditSink {
         .map(AuditRecord.OutcomeRecord.class::cast).toList();
   }
 
+  /** Returns the authority records received so far. */
+  public List<AuditRecord.AuthorityRecord> authority() {
+    return records().stream().filter(AuditRecord.AuthorityRecord.class::isInstance)
+        .map(AuditRecord.AuthorityRecord.class::cast).toList();
+  }
+
   /** Forgets the records received so far. */
   public synchronized void clear() {
     records.clear();

@@ -38,8 +38,9 @@ import java.util.Objects;
  *
  * <p><b>Auditing.</b> With {@link Builder#audit} every decision, every outcome reported through
  * {@link #report} (which {@link Guard} does) and every change of authority — issuing, refusing,
- * revoking, approving, lifecycle and entitlement changes, policy swaps — becomes an
- * {@link AuditRecord}; {@code authorize} only hands the record to a queue.
+ * revoking, expiring, approving, lifecycle and entitlement changes, policy swaps (each decision
+ * record names the policy version it was made by) — becomes an {@link AuditRecord}; {@code authorize} only hands the record to a queue, which
+ * waits at most the trail's {@code maxWait} for room.
  *
  * <p><b>Security guarantees.</b> Default deny. {@code authorize} never throws: a malformed request,
  * an unknown identity, a failing stage, even an {@code Error} during evaluation is a
@@ -403,9 +404,10 @@ public final class Remit implements Authorizer, AutoCloseable {
     }
 
     /**
-     * Records every decision, guarded call outcome and change of authority in this audit trail; see
-     * {@code docs/audit.md}. {@link Remit#close()} closes it. A trail without a clock of its own
-     * takes this decision point's.
+     * Records every decision, guarded call outcome and change of authority in this audit trail;
+     * see {@code docs/audit.md}. A trail without a clock of its own adopts this decision point's
+     * clock when the Remit is built ({@link AuditTrail#clock()}); {@link #build()} refuses a trail
+     * already serving a decision point with another clock. {@link Remit#close()} closes it.
      */
     public Builder audit(AuditTrail trail) {
       this.audit = Objects.requireNonNull(trail, "trail");
@@ -482,11 +484,15 @@ public final class Remit implements Authorizer, AutoCloseable {
     /**
      * Returns the decision point.
      *
-     * @throws IllegalStateException if no policy was set
+     * @throws IllegalStateException if no policy was set, or the audit trail already serves a
+     *     decision point with another clock
      */
     public Remit build() {
       if (policy == null) {
         throw new IllegalStateException("a policy is required: Remit.builder().policy(...)");
+      }
+      if (audit != null) {
+        audit.attach(clock); // every record carries this decision point's time
       }
       return new Remit(this);
     }

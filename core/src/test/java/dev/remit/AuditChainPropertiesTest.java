@@ -102,7 +102,8 @@ class AuditChainPropertiesTest {
   @Test
   void recordsFromManyThreadsFormOneIntactChain(@TempDir Path tmp) throws Exception {
     Path log = tmp.resolve("audit.jsonl");
-    AuditTrail trail = AuditTrail.builder().sink(AuditSinks.jsonLines(log).rotateAtBytes(50_000).build()).queueCapacity(64).build();
+    AuditTrail trail = AuditTrail.builder().sink(AuditSinks.jsonLines(log).rotateAtBytes(50_000).build()).queueCapacity(64)
+        .maxWait(AuditTrailTest.LONG_WAIT).build(); // lossless: BLOCK waits for a rotating writer
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (Remit remit = AuditFixture.remit(trail)) {
       List<Future<?>> fs = new ArrayList<>();

@@ -81,7 +81,8 @@ class AuditLogTraceTest {
     try (AuditSink sink = AuditSinks.jsonLines(log()).build()) {
       sink.write(decision("d-1", t0, Outcome.ALLOW, chain));
       sink.write(decision("d-2", t0, Outcome.DENY, null));
-      sink.write(new AuditRecord.RevocationRecord(t0.plusSeconds(10), "grant", "g-root", "revoke-grant", List.of("g-root", "g-sub")));
+      sink.write(dev.remit.internal.audit.AuthorityRecords.revokeGrant(t0.plusSeconds(10), 4, "host", "g-root",
+          List.of("g-root", "g-sub")));
       sink.write(outcome("d-1", t0.plusSeconds(20), Duration.ofSeconds(1))); // started after the revocation
       sink.write(outcome("d-2", t0.plusSeconds(21), Duration.ofMillis(5))); // ran although denied
       sink.write(outcome("d-404", t0.plusSeconds(22), Duration.ofMillis(5))); // no decision at all

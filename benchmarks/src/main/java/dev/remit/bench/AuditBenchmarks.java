@@ -60,7 +60,10 @@ public class AuditBenchmarks {
       case "jsonLines" -> AuditSinks.jsonLines(dir.resolve("audit.jsonl")).rotateAtBytes(64L << 20).build();
       default -> throw new IllegalArgumentException("unknown sink " + sink);
     };
-    trail = AuditTrail.builder().sink(s).queueCapacity(1024).whenFull(AuditTrail.QueuePolicy.BLOCK).build();
+    // a long maxWait keeps this a measure of the writer's pace: with the default a caller that
+    // meets a full queue for 5 ms would drop instead of wait
+    trail = AuditTrail.builder().sink(s).queueCapacity(1024).whenFull(AuditTrail.QueuePolicy.BLOCK)
+        .maxWait(java.time.Duration.ofMinutes(1)).build();
     remit = Remit.builder().policy(Scenario.policy()).clock(Scenario.clock()).audit(trail).build();
     for (Request r : requests) {
       if (!remit.authorize(r).allowed()) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code remit demo --audit-log FILE} and the {@code remit audit} commands on what it writes. */
 class DemoAuditLogTest {
-  /** 10 decisions, 5 outcomes (one per ALLOW), 1 revocation. */
+  /** 10 decisions, 5 outcomes (one per ALLOW), 1 authority record (the revocation). */
   private static final int RECORDS = 16;
 
   @TempDir

@@ -49,7 +49,10 @@ public final class AuditCliCommand implements Callable<Integer> {
 
   /** {@code remit audit trace}. */
   @Command(name = "trace", mixinStandardHelpOptions = true,
-      description = "Reconstruct invoker -> intent -> decisions -> credentials -> calls -> outcomes; flag anomalies.")
+      description = {"Reconstruct invoker -> intent -> decisions -> authority -> credentials -> calls -> outcomes;"
+          + " flag anomalies.",
+          "Authority: for every grant of a decision's chain its scope, who issued it and when, any later"
+          + " revocation or expiry; the approval used, who gave it and what it was bound to."})
   static final class Trace implements Callable<Integer> {
     @Spec
     CommandSpec spec;

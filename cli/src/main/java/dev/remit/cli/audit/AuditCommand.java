@@ -19,6 +19,11 @@ import java.util.List;
  * remit audit trace (--decision ID | --task ID) FILE...
  *     exit 0 no anomalies, 1 anomalies flagged, 2 usage/IO error or nothing found
  * </pre>
+ *
+ * <p>A trace shows, for each decision, the authority behind it as the log's authority records tell
+ * it (each grant's scope, issuer, issue time, later revocation or expiry; the approval used); a
+ * task trace first lists the grants issued and refused for the task. Exit 1 covers the anomalies
+ * of that authority too ({@code ACTIVITY_AFTER_REVOCATION}, {@code AUTHORITY_NOT_IN_FORCE}).
  */
 public final class AuditCommand {
   public static final int OK = 0;
@@ -172,7 +177,7 @@ public final class AuditCommand {
     out.print(t.report());
     out.flush();
     if (t.decisionIds().isEmpty() && t.anomalies().isEmpty()) {
-      return USAGE;
+      return USAGE; // no decision found (grants of a task without decisions are still printed)
     }
     return t.anomalies().isEmpty() ? OK : ANOMALIES;
   }

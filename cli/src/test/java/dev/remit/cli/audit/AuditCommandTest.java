@@ -19,7 +19,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,15 +47,19 @@ class AuditCommandTest {
     return err.toString(StandardCharsets.UTF_8);
   }
 
-  /** Writes a log of three decisions and one outcome; returns the id of the guarded decision. */
-  private String writeLog(Path log) {
-    Policy policy = Policy.builder().version("v1")
+  private static Policy policy() {
+    return Policy.builder().version("v1")
         .principal(Principal.human("alice", List.of(Scope.all("crm", "contacts/**"))))
         .agent(Agent.of("bot", "alice", "support", "production"))
         .tool(Tool.of("crm", "read", RiskClass.READ))
         .grant(Grant.builder("g1").principal("alice").holder("bot").task("T-9")
             .allow("crm", List.of("read"), "contacts/**").expiresAt(Instant.parse("2999-01-01T00:00:00Z")).build())
         .build();
+  }
+
+  /** Writes a log of three decisions and one outcome; returns the id of the guarded decision. */
+  private String writeLog(Path log) {
+    Policy policy = policy();
     try (Remit remit = Remit.builder().policy(policy)
         .audit(AuditTrail.builder().sink(AuditSinks.jsonLines(log).build()).build()).build()) {
       remit.authorize(Request.of("bot", "crm", "read").resource("contacts/1").task("T-9").build());
@@ -108,6 +114,29 @@ class AuditCommandTest {
     String id = writeLog(log);
     assertThat(run("trace", "--decision", id, log.toString())).isEqualTo(0);
     assertThat(out()).contains("anomalies: none");
+  }
+
+  @Test
+  void traceShowsTheAuthorityBehindADecisionAndARevocationTheDecisionPointRecordedAfterIt() {
+    Path log = dir.resolve("audit.jsonl");
+    Instant now = Instant.parse("2026-03-01T10:00:00Z");
+    String id;
+    try (Remit remit = Remit.builder().policy(policy()).clock(Clock.fixed(now, ZoneOffset.UTC))
+        .audit(AuditTrail.builder().sink(AuditSinks.jsonLines(log).build()).build()).build()) {
+      id = Guard.of(remit).call(Request.of("bot", "crm", "read").resource("contacts/2").task("T-9").build(),
+          ex -> ex.decision().id());
+      remit.revokeGrant("g1");
+    }
+    assertThat(run("verify", log.toString())).isEqualTo(0);
+    assertThat(out()).startsWith("INTACT: 3 records");
+    out.reset();
+    assertThat(run("trace", "--decision", id, log.toString())).isEqualTo(0);
+    assertThat(out())
+        .contains("  authority:   principal alice -> grant g1 (held by bot, task T-9)\n"
+            + "  grant:       g1 has no issue record in this log (grants of the policy document, v1, have none)\n"
+            + "  change:      revoke-grant g1 at 2026-03-01T10:00:00Z by host, cut off g1 (at the decision's time,"
+            + " logged after it)\n")
+        .contains("anomalies: none");
   }
 
   @Test

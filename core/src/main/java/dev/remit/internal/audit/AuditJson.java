@@ -106,12 +106,17 @@ public final class AuditJson {
       g.writeBooleanField("refunded", x.refunded());
       g.writeStringField("traceparent", x.traceparent());
     } else {
-      AuditRecord.RevocationRecord v = (AuditRecord.RevocationRecord) r;
-      g.writeStringField("action", v.action());
-      g.writeStringField("target", v.target());
-      g.writeStringField("id", v.id());
+      AuditRecord.AuthorityRecord a = (AuditRecord.AuthorityRecord) r;
+      // not "seq": a file sink writes the chain's seq in the same object
+      g.writeNumberField("change_seq", a.seq());
+      g.writeStringField("action", a.action());
+      g.writeStringField("actor", a.actor());
+      g.writeStringField("target", a.target());
+      g.writeStringField("id", a.id());
       g.writeFieldName("affected");
-      value(g, v.affected());
+      value(g, a.affected());
+      g.writeFieldName("details");
+      value(g, a.details());
     }
   }
 
@@ -208,12 +213,15 @@ public final class AuditJson {
       g.writeEndObject();
       appLabel(g);
     } else {
-      AuditRecord.RevocationRecord v = (AuditRecord.RevocationRecord) r;
-      g.writeStringField("decision_id", "revocation:" + v.target() + ":" + v.id());
-      g.writeStringField("timestamp", v.time().toString());
-      g.writeStringField("path", "remit/revocation");
+      AuditRecord.AuthorityRecord a = (AuditRecord.AuthorityRecord) r;
+      g.writeStringField("decision_id", "authority:" + a.action() + ":" + a.id());
+      g.writeStringField("timestamp", a.time().toString());
+      g.writeStringField("path", "remit/authority");
       g.writeObjectFieldStart("result");
-      g.writeStringField("action", v.action());
+      g.writeStringField("action", a.action());
+      g.writeStringField("actor", a.actor());
+      g.writeStringField("target", a.target());
+      g.writeStringField("id", a.id());
       g.writeEndObject();
       appLabel(g);
     }

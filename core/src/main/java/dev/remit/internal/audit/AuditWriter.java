@@ -25,6 +25,16 @@ import org.slf4j.LoggerFactory;
  * pay for waking another thread. The writer polls and,
  * when idle, parks for a short time that grows up to {@value #MAX_IDLE_PARK_MILLIS} ms; a record
  * therefore reaches the sinks within that time. {@link #flush()} wakes it at once.
+ *
+ * <p>A producer that finds the ring full waits (under BLOCK) at most {@code maxWaitNanos}, then
+ * drops its record. When a wait ran out without the writer taking a single entry, the writer is
+ * stalled (a sink hangs): later producers drop at once, without waiting, until the writer takes
+ * something again.
+ *
+ * <p>Whatever goes wrong while building or writing one record (any {@link Throwable}, errors of
+ * the virtual machine included) loses that record only: it is counted and logged and the writer
+ * goes on with the next one. Only an error of the virtual machine outside one record (flushing or
+ * closing a sink, the writer's own bookkeeping) stops the writer.
  */
 public final class AuditWriter {
   static final Logger LOG = LoggerFactory.getLogger("dev.remit.audittrail");
@@ -34,6 +44,8 @@ public final class AuditWriter {
 
   private final List<AuditSink> sinks;
   private final boolean block;
+  /** Longest a producer waits for room under BLOCK; 0 never waits. */
+  private final long maxWaitNanos;
   private final Redactor redactor;
   private final boolean rawIntent;
   private final boolean arguments;
@@ -42,7 +54,14 @@ public final class AuditWriter {
   private final AtomicInteger markers = new AtomicInteger();
   /** Built once: a drop happens on the caller's thread, which must not build strings. */
   private final String queueFullMessage;
-  /** Counters the writer updates (offered = processed + dropped + queued; while the writer takes a batch it may briefly undercount by that batch). */
+  private final String timedOutMessage;
+  private final String stalledMessage;
+  /**
+   * The ring's taken count when a producer last waited {@code maxWaitNanos} without the writer
+   * taking anything, or -1: while the writer has not moved since, producers do not wait.
+   */
+  private volatile long stalledAt = -1;
+  /** Counters the writer updates: every record it takes ends written or lost. */
   private final WriterCounters counters = new WriterCounters();
   private final Thread thread;
   private final Thread hook;
@@ -51,12 +70,22 @@ public final class AuditWriter {
   /** The batch being written; an entry is nulled as it is taken. Writer thread only. */
   private final Object[] batch = new Object[BATCH];
 
-  public AuditWriter(List<AuditSink> sinks, int capacity, boolean block, Redactor redactor,
+  public AuditWriter(List<AuditSink> sinks, int capacity, boolean block, long maxWaitNanos, Redactor redactor,
       boolean rawIntent, boolean arguments) {
+    if (maxWaitNanos < 0) {
+      throw new IllegalArgumentException("maxWaitNanos must not be negative, was " + maxWaitNanos);
+    }
     this.sinks = sinks;
     this.queue = new RecordRing(capacity);
-    this.queueFullMessage = "the audit queue is full (capacity " + capacity + ", policy DROP)";
     this.block = block;
+    this.maxWaitNanos = maxWaitNanos;
+    this.queueFullMessage = "the audit queue is full (capacity " + capacity
+        + (block ? ", policy BLOCK, maxWait 0)" : ", policy DROP)");
+    this.timedOutMessage = "the audit queue stayed full for maxWait (" + java.time.Duration.ofNanos(maxWaitNanos)
+        + ", capacity " + capacity + ", policy BLOCK)";
+    this.stalledMessage = "the audit writer has taken nothing since a wait of maxWait ("
+        + java.time.Duration.ofNanos(maxWaitNanos) + ") for room ran out (capacity " + capacity
+        + ", policy BLOCK): a sink is stalled";
     this.redactor = redactor;
     this.rawIntent = rawIntent;
     this.arguments = arguments;
@@ -101,31 +130,46 @@ public final class AuditWriter {
     if (queue.offer(entry)) {
       return;
     }
-    if (!block) {
+    if (!block || maxWaitNanos == 0) {
       drop(queueFullMessage);
       return;
     }
-    String failed = offerWaiting(entry);
+    long stalled = stalledAt;
+    if (stalled >= 0 && queue.taken() == stalled) {
+      drop(stalledMessage);
+      return;
+    }
+    String failed = offerWaiting(entry, maxWaitNanos);
     if (failed != null) {
       drop(failed);
     }
   }
 
   /**
-   * Offers {@code entry}, waiting for room without spinning hot (the writer frees a slot per entry
-   * it takes); returns null once it is in the queue, otherwise why it could not be added.
+   * Offers {@code entry}, waiting at most {@code maxWait} nanoseconds for room without spinning hot
+   * (the writer frees a slot per entry it takes); returns null once it is in the queue, otherwise
+   * why it could not be added.
    */
-  private String offerWaiting(Object entry) {
+  private String offerWaiting(Object entry, long maxWait) {
+    long start = System.nanoTime();
+    long takenAtStart = queue.taken();
     long park = 1_000;
     while (!queue.offer(entry)) {
       if (closing) {
         return "the audit trail was closed while waiting for room";
       }
-      if (!thread.isAlive()) { // never wait forever on a writer that died (e.g. OutOfMemoryError)
+      if (!thread.isAlive()) { // never wait on a writer that has stopped
         return "the audit writer thread has stopped";
       }
+      long left = maxWait - (System.nanoTime() - start);
+      if (left <= 0) {
+        if (queue.taken() == takenAtStart) {
+          stalledAt = takenAtStart; // not slow but stuck: the next producers need not wait
+        }
+        return timedOutMessage;
+      }
       LockSupport.unpark(thread);
-      LockSupport.parkNanos(park);
+      LockSupport.parkNanos(Math.min(park, left));
       park = Math.min(park * 2, 1_000_000);
     }
     return null;
@@ -140,16 +184,19 @@ public final class AuditWriter {
 
   public AuditStats stats() {
     boolean gone = closed || !thread.isAlive();
-    long queued = Math.max(0, queue.size() - markers.get());
-    long done = counters.processed();
-    long lost = queue.drops();
+    // written and lost before taken: taken >= written + lost at every instant, so in flight >= 0
+    long written = counters.written();
+    long lost = counters.lost();
+    long taken = counters.taken();
+    long queued = Math.max(0, queue.size() - markers.get()) + (taken - written - lost);
+    long dropped = queue.drops() + lost;
     if (gone) {
-      // no writer will take what is still queued (offered in the instant close() finished, or
-      // left behind by a writer stopped by a VM error): it is lost, so it counts as dropped
-      lost += queued;
+      // no writer will take or finish what is still queued (offered in the instant close()
+      // finished, or left behind by a writer that stopped): it is lost, so it counts as dropped
+      dropped += queued;
       queued = 0;
     }
-    return new AuditStats(done + lost + queued, counters.written(), lost, counters.sinkErrors(), queued);
+    return new AuditStats(written + dropped + queued, written, dropped, counters.sinkErrors(), queued);
   }
 
   public boolean flush() {
@@ -158,7 +205,7 @@ public final class AuditWriter {
     }
     CountDownLatch done = new CountDownLatch(1);
     markers.incrementAndGet();
-    if (offerWaiting(new FlushMarker(done)) != null) { // a full ring waits for room, as BLOCK does
+    if (offerWaiting(new FlushMarker(done), Long.MAX_VALUE) != null) { // a full ring: wait for room
       markers.decrementAndGet();
       return false;
     }
@@ -205,37 +252,22 @@ public final class AuditWriter {
   // ------------------------------------------------------------------ writer thread
 
   /**
-   * The writer thread's body. Only an error of the virtual machine itself (out of memory, stack
-   * overflow) stops it; that is logged, and from then on every record offered is dropped and
-   * counted (a caller waiting for room under BLOCK is released).
+   * The writer thread's body. One record's failure never stops it (see {@link #writeOne}); only an
+   * error of the virtual machine outside one record does. That is logged, and from then on every
+   * record offered is dropped and counted (a caller waiting for room under BLOCK is released).
+   * Records it had taken and not finished count as dropped ({@link #stats()}).
    */
   private void runLogged() {
     try {
       run();
     } catch (Throwable t) {
-      // records taken in the same batch as the one being written when the writer stopped were
-      // never handed to a sink: like the records left in the queue, they count as dropped
-      int left = 0;
-      for (int k = 0; k < batch.length; k++) {
-        Object e = batch[k];
-        batch[k] = null;
-        if (e != null && !(e instanceof FlushMarker)) {
-          left++;
-          queue.countDrop();
-        }
+      java.util.Arrays.fill(batch, null);
+      try {
+        LOG.error("the audit writer thread has stopped; records offered from now on are dropped and counted", t);
+      } catch (Throwable ignored) {
+        // nothing more can be said
       }
-      if (left > 0) {
-        counters.addProcessed(-left);
-      }
-      LOG.error("the audit writer thread has stopped; records offered from now on are dropped and counted", t);
       throw t;
-    }
-  }
-
-  /** Rethrows errors of the virtual machine; anything else a sink throws is the sink's failure. */
-  private static void rethrowFatal(Throwable t) {
-    if (t instanceof VirtualMachineError) {
-      throw (VirtualMachineError) t;
     }
   }
 
@@ -260,7 +292,7 @@ public final class AuditWriter {
           }
         }
         if (records > 0) {
-          counters.addProcessed(records);
+          counters.addTaken(records);
         }
         if (flushes > 0) {
           markers.addAndGet(-flushes);
@@ -289,31 +321,8 @@ public final class AuditWriter {
         ((FlushMarker) e).done().countDown();
         continue;
       }
-      AuditRecord r;
-      try {
-        r = build(e);
-      } catch (Throwable ex) {
-        rethrowFatal(ex);
-        counters.addSinkError();
-        LOG.error("could not build an audit record; counted as a sink error", ex);
-        continue;
-      }
-      boolean ok = true;
-      for (AuditSink s : sinks) {
-        try {
-          s.write(r);
-        } catch (Throwable ex) {
-          rethrowFatal(ex);
-          ok = false;
-          long errors = counters.addSinkError();
-          LOG.error("audit sink {} failed to write a {} record; {} sink errors so far",
-              s.getClass().getName(), r.kind(), errors, ex);
-        }
-      }
+      writeOne(e);
       dirty = true;
-      if (ok) {
-        counters.addWritten();
-      }
     }
     for (Object left; (left = queue.poll()) != null; ) {
       if (left instanceof FlushMarker) {
@@ -328,12 +337,76 @@ public final class AuditWriter {
       try {
         s.close();
       } catch (Throwable ex) {
-        rethrowFatal(ex);
         counters.addSinkError();
         LOG.error("audit sink {} failed to close", s.getClass().getName(), ex);
+        rethrowFatal(ex);
       }
     }
     closed = true;
+  }
+
+  /**
+   * Builds, redacts, serialises (in the sinks) and writes one record. Anything thrown on the way,
+   * an {@link OutOfMemoryError} from a huge value or a {@link StackOverflowError} from a deep one
+   * included, is about this record: it ends lost (when no sink accepted it) and the writer goes on.
+   * Nothing here allocates outside a {@code try}, so an error cannot escape through the handler.
+   */
+  private void writeOne(Object e) {
+    AuditRecord r;
+    try {
+      r = build(e);
+    } catch (Throwable ex) {
+      lost(e, "could not be built", ex);
+      return;
+    }
+    boolean accepted = false;
+    for (AuditSink s : sinks) {
+      try {
+        s.write(r);
+        accepted = true;
+      } catch (Throwable ex) {
+        sinkFailed(s, r, ex);
+      }
+    }
+    if (accepted) {
+      counters.addWritten();
+    } else {
+      lost(r, "was accepted by no sink", null);
+    }
+  }
+
+  private void lost(Object entry, String why, Throwable ex) {
+    long n = counters.addLost();
+    try {
+      LOG.error("an audit record ({}) {}: it is lost and counted as dropped; {} lost by the writer so far",
+          kindOf(entry), why, n, ex);
+    } catch (Throwable ignored) {
+      // logging failed too (e.g. still out of memory): the counter says it
+    }
+  }
+
+  private void sinkFailed(AuditSink s, AuditRecord r, Throwable ex) {
+    long errors = counters.addSinkError();
+    try {
+      LOG.error("audit sink {} failed to write a {} record; {} sink errors so far",
+          s.getClass().getName(), r.kind(), errors, ex);
+    } catch (Throwable ignored) {
+      // logging failed too: the counter says it
+    }
+  }
+
+  private static String kindOf(Object entry) {
+    if (entry instanceof AuditRecord) {
+      return ((AuditRecord) entry).kind();
+    }
+    return entry instanceof OutcomeEntry ? "outcome" : "decision";
+  }
+
+  /** Rethrows errors of the virtual machine: outside one record's processing they stop the writer. */
+  private static void rethrowFatal(Throwable t) {
+    if (t instanceof VirtualMachineError) {
+      throw (VirtualMachineError) t;
+    }
   }
 
   boolean closed() {
@@ -345,9 +418,13 @@ public final class AuditWriter {
       try {
         s.flush();
       } catch (Throwable ex) {
-        rethrowFatal(ex);
         counters.addSinkError();
-        LOG.error("audit sink {} failed to flush", s.getClass().getName(), ex);
+        try {
+          LOG.error("audit sink {} failed to flush", s.getClass().getName(), ex);
+        } catch (Throwable ignored) {
+          // the counter says it
+        }
+        rethrowFatal(ex); // not about one record: an error of the virtual machine here stops the writer
       }
     }
   }
@@ -366,6 +443,9 @@ public final class AuditWriter {
       return new AuditRecord.OutcomeRecord(o.time(), o.decision().id(), o.status(), r.subject(),
           r.tool(), r.operation(), resource(r.resource()), authorized, executed, o.durationNanos(), changes,
           o.credentials(), o.error(), o.refunded(), string(r.context().get("traceparent")));
+    }
+    if (e instanceof AuditRecord.AuthorityRecord) {
+      return redactor.apply((AuditRecord.AuthorityRecord) e);
     }
     return (AuditRecord) e;
   }

@@ -206,7 +206,7 @@ public final class JsonLinesSink implements AuditSink {
     }
     try {
       out.write(line.array(), 0, len);
-    } catch (IOException e) {
+    } catch (Throwable e) { // an error mid-write (even out of memory) may leave a torn line too
       broken = true;
       throw e;
     }
@@ -280,7 +280,7 @@ public final class JsonLinesSink implements AuditSink {
   private void rotate() throws IOException {
     try {
       closeFile();
-    } catch (IOException e) {
+    } catch (Throwable e) {
       broken = true; // the old file may end in a torn line: the next write starts a new file
       throw e;
     }
@@ -311,7 +311,7 @@ public final class JsonLinesSink implements AuditSink {
     }
     try {
       out.flush();
-    } catch (IOException e) {
+    } catch (Throwable e) {
       broken = true;
       throw e;
     }

@@ -99,6 +99,11 @@ final class RecordRing extends RingFields {
     return (long) CONSUMER.getAcquire(this) == (long) PRODUCER.getVolatile(this);
   }
 
+  /** The number of entries taken so far (the consumer's index): it moves whenever the consumer makes progress. */
+  long taken() {
+    return (long) CONSUMER.getAcquire(this);
+  }
+
   /** The number of entries claimed and not yet taken. */
   int size() {
     long c = (long) CONSUMER.getAcquire(this);

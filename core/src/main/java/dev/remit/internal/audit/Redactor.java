@@ -1,5 +1,6 @@
 package dev.remit.internal.audit;
 
+import dev.remit.AuditRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,66 @@ public final class Redactor {
   public boolean redactsField(String root) {
     for (String[] p : paths) {
       if (p.length == 1 && p[0].equals(root)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns an authority record with what the configured paths cover replaced. Only an approval
+   * holds call data: its {@code resource} (path {@code resource}) and its {@code bound} attributes,
+   * each of which is replaced when a path covers it, lies inside it or contains it (path
+   * {@code args.card} covers the bound {@code args.card} and the bound {@code args}, whose value
+   * holds every argument; {@code resource} covers {@code resource.*}, {@code invoker} covers
+   * {@code context.invoker}). Grants, scopes and policies hold patterns and ids, not call data,
+   * and are left as they are. The record keeps its shape: a value becomes {@value #REDACTED}.
+   */
+  public AuditRecord.AuthorityRecord apply(AuditRecord.AuthorityRecord r) {
+    if (paths.isEmpty() || !AuditRecord.AuthorityRecord.APPROVAL.equals(r.target())) {
+      return r;
+    }
+    Map<String, Object> details = r.details();
+    Map<String, Object> out = null;
+    if (redactsField("resource") && details.get("resource") != null) {
+      out = new LinkedHashMap<>(details);
+      out.put("resource", REDACTED);
+    }
+    if (details.get("bound") instanceof Map) {
+      Map<?, ?> bound = (Map<?, ?>) details.get("bound");
+      Map<String, Object> b = null;
+      for (Map.Entry<?, ?> e : bound.entrySet()) {
+        if (covers(String.valueOf(e.getKey()))) {
+          if (b == null) {
+            b = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> x : bound.entrySet()) {
+              b.put(String.valueOf(x.getKey()), x.getValue());
+            }
+          }
+          b.put(String.valueOf(e.getKey()), REDACTED);
+        }
+      }
+      if (b != null) {
+        if (out == null) {
+          out = new LinkedHashMap<>(details);
+        }
+        out.put("bound", b);
+      }
+    }
+    return out == null ? r : new AuditRecord.AuthorityRecord(r.time(), r.seq(), r.action(), r.actor(), r.target(),
+        r.id(), r.affected(), out);
+  }
+
+  /** Whether some path and the attribute path are equal, or one lies inside the other ({@code *} matches any key). */
+  private boolean covers(String attribute) {
+    String[] a = attribute.split("\\.", -1);
+    for (String[] p : paths) {
+      String[] q = p.length == 1 && p[0].equals("invoker") ? new String[] {"context", "invoker"} : p;
+      boolean match = true;
+      for (int i = 0; i < Math.min(q.length, a.length) && match; i++) {
+        match = q[i].equals("*") || q[i].equals(a[i]);
+      }
+      if (match) {
         return true;
       }
     }

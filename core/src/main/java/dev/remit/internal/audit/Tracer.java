@@ -15,12 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reconstructs invoker -> intent -> decisions -> credentials -> calls -> outcomes from audit logs. */
+/**
+ * Reconstructs invoker -> intent -> decisions -> authority -> credentials -> calls -> outcomes from
+ * audit logs. Authority is the delegation chain of each decision and, from the log's authority
+ * records ({@link AuthorityIndex}), what each grant in it allowed, who issued it and when, what
+ * later cut it off, and the approval used.
+ */
 public final class Tracer {
   private final List<JsonNode> decisions = new ArrayList<>();
   private final Map<String, JsonNode> decisionById = new LinkedHashMap<>();
   private final Map<String, List<JsonNode>> outcomesByDecision = new LinkedHashMap<>();
-  private final List<JsonNode> revocations = new ArrayList<>();
+  private final AuthorityIndex authority = new AuthorityIndex();
 
   private Tracer() {}
 
@@ -55,7 +60,9 @@ public final class Tracer {
     for (long[] o : order) {
       nodes.add(read.get((int) o[1]));
     }
-    for (JsonNode n : nodes) {
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonNode n = nodes.get(i);
+      t.authority.position(n, i);
       switch (n.path("kind").asText()) {
         case "decision":
           t.decisions.add(n);
@@ -64,8 +71,9 @@ public final class Tracer {
         case "outcome":
           t.outcomesByDecision.computeIfAbsent(n.path("decision_id").asText(), k -> new ArrayList<>()).add(n);
           break;
-        case "revocation":
-          t.revocations.add(n);
+        case "authority":
+        case "revocation": // logs written before authority records: the same fields, fewer of them
+          t.authority.add(n);
           break;
         default:
           break;
@@ -101,6 +109,15 @@ public final class Tracer {
     }
     StringBuilder out = new StringBuilder();
     List<Anomaly> anomalies = new ArrayList<>();
+    List<JsonNode> grants = authority.ofTask(task);
+    if (!grants.isEmpty()) {
+      out.append("authority of task ").append(task).append(":\n");
+      for (JsonNode g : grants) {
+        boolean issue = "issue-grant".equals(g.path("action").asText());
+        line(out, issue ? "issued" : "refused", AuthorityIndex.describe(g)
+            + (issue ? ": " + AuthorityIndex.grant(g.path("details")) : ""));
+      }
+    }
     if (ds.isEmpty()) {
       out.append("no decision for task '").append(task).append("' in the log\n");
     }
@@ -143,6 +160,7 @@ public final class Tracer {
       line(out, "agent", text(d, "agent") + (d.hasNonNull("component") ? " (component " + text(d, "component") + ")" : "")
           + (d.hasNonNull("task") ? ", task " + text(d, "task") : ""));
       line(out, "authority", authority(d));
+      authority.render(d, out, anomalies);
       line(out, "call", call(d) + " args " + d.path("args") + " " + text(d, "args_digest"));
       line(out, "policy", text(d, "policy_version") + " (revision " + d.path("revision").asLong() + "), cached "
           + d.path("cached").asBoolean() + ", latency " + d.path("latency_ns").asLong() + " ns"
@@ -204,42 +222,38 @@ public final class Tracer {
       anomalies.add(new Anomaly(AnomalyKind.ALLOWED_NOT_EXECUTED, id, "allowed but no outcome recorded: the call"
           + " never ran, or ran without the guard"));
     }
-    Instant decided = Instant.parse(d.path("time").asText());
-    for (JsonNode r : revocations) {
-      Instant at = Instant.parse(r.path("time").asText());
-      if (!affects(r, d)) {
+    Instant decided = AuthorityIndex.time(d);
+    if (decided == null) {
+      return;
+    }
+    for (JsonNode r : authority.cutOffs()) {
+      Instant at = AuthorityIndex.time(r);
+      if (at == null || !AuthorityIndex.affects(r, d)) {
         continue;
       }
-      if (allow && decided.isAfter(at)) {
-        anomalies.add(new Anomaly(AnomalyKind.ACTIVITY_AFTER_REVOCATION, id, "allowed at " + decided + " after "
-            + r.path("action").asText() + " " + r.path("id").asText() + " at " + at));
+      Instant lifted = authority.liftedAt(r); // a suspension ends with the agent's resumption
+      String what = r.path("action").asText() + " " + r.path("id").asText() + " at " + at
+          + (lifted == null ? "" : " (lifted at " + lifted + ")");
+      if (allow && cutOff(decided, at, lifted)) {
+        anomalies.add(new Anomaly(AnomalyKind.ACTIVITY_AFTER_REVOCATION, id, "allowed at " + decided + " after " + what));
       }
       for (JsonNode o : outs) {
-        Instant end = Instant.parse(o.path("time").asText());
+        Instant end = AuthorityIndex.time(o);
+        if (end == null) {
+          continue;
+        }
         Instant start = end.minusNanos(o.path("duration_ns").asLong());
-        if (start.isAfter(at) && !decided.isAfter(at)) {
+        if (cutOff(start, at, lifted) && !cutOff(decided, at, lifted)) {
           anomalies.add(new Anomaly(AnomalyKind.ACTIVITY_AFTER_REVOCATION, id, "authorized at " + decided
-              + " but the call started at " + start + ", after " + r.path("action").asText() + " "
-              + r.path("id").asText() + " at " + at));
+              + " but the call started at " + start + ", after " + what));
         }
       }
     }
   }
 
-  private static boolean affects(JsonNode r, JsonNode d) {
-    if ("agent".equals(r.path("target").asText())) {
-      String a = r.path("id").asText();
-      return a.equals(d.path("agent").asText(null)) || a.equals(d.path("subject").asText(null));
-    }
-    List<String> cut = new ArrayList<>();
-    r.path("affected").forEach(x -> cut.add(x.asText()));
-    cut.add(r.path("id").asText());
-    for (JsonNode h : d.path("chain").path("hops")) {
-      if (cut.contains(h.path("grant").asText())) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether {@code t} falls after the cut-off at {@code at} and before it was lifted (if it was). */
+  private static boolean cutOff(Instant t, Instant at, Instant lifted) {
+    return t.isAfter(at) && (lifted == null || t.isBefore(lifted));
   }
 
   private static String authority(JsonNode d) {
@@ -266,7 +280,8 @@ public final class Tracer {
     return n.hasNonNull(field) ? n.get(field).asText() : "-";
   }
 
-  private static void line(StringBuilder out, String label, String value) {
-    out.append("  ").append(String.format("%-13s", label + ":")).append(value).append('\n');
+  static void line(StringBuilder out, String label, String value) {
+    String l = label + ":";
+    out.append("  ").append(l.length() < 13 ? String.format("%-13s", l) : l + " ").append(value).append('\n');
   }
 }

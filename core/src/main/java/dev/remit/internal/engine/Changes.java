@@ -140,13 +140,15 @@ public final class Changes {
     }
     List<GrantNode> gone = e.state.expire(now, max);
     if (!gone.isEmpty()) {
-      List<String> ids = new ArrayList<>(gone.size());
       for (GrantNode g : gone) {
         e.state.bump(g.holder);
-        ids.add(g.id);
       }
       Instant at = e.instant(now);
-      after.add(() -> e.events.expired(at, ids));
+      after.add(() -> {
+        for (GrantNode g : gone) {
+          e.events.expired(at, g.id, g.grant.expiresAt());
+        }
+      });
     }
     e.approvals.expire(now);
     e.store.expire(e.instant(now));
@@ -507,14 +509,14 @@ public final class Changes {
       Instant at = e.instant(now);
       if (!problems.isEmpty()) {
         List<Problem> copy = List.copyOf(problems);
-        after.add(() -> e.events.swapRefused(at, policy.version(), policy.source(), copy));
+        after.add(() -> e.events.swapRefused(at, old.policy.version(), policy, copy));
         throw new PolicyException(problems);
       }
       e.snapshot = new Snapshot(policy, e.store, e.state::docRevoked);
       e.state.retainSlots(id -> policy.agent(id) != null);
       e.state.bumpEpoch();
       Engine.LOG.debug("installed policy {}", policy.version());
-      after.add(() -> e.events.swapped(at, old.policy.version(), policy.version(), policy.source()));
+      after.add(() -> e.events.swapped(at, old.policy.version(), policy));
       return null;
     });
   }

@@ -3,6 +3,7 @@ package dev.remit.internal.engine;
 import dev.remit.AgentState;
 import dev.remit.Approval;
 import dev.remit.Grant;
+import dev.remit.Policy;
 import dev.remit.Problem;
 import dev.remit.Scope;
 import java.time.Instant;
@@ -24,8 +25,8 @@ public interface Events {
   /** A grant was revoked; {@code affected} is it and every grant below it. */
   default void revoked(long seq, Instant at, String grantId, String actor, List<String> affected) {}
 
-  /** Runtime grants were seen expired and left the indexes. */
-  default void expired(Instant at, List<String> grantIds) {}
+  /** A runtime grant was seen expired and left the indexes. */
+  default void expired(Instant at, String grantId, Instant expiresAt) {}
 
   /** An agent's lifecycle state was set. */
   default void agentState(long seq, Instant at, String agentId, AgentState state, String actor) {}
@@ -37,10 +38,10 @@ public interface Events {
   default void approved(long seq, Instant at, Approval approval) {}
 
   /** A new policy is in force. */
-  default void swapped(Instant at, String fromVersion, String toVersion, String source) {}
+  default void swapped(Instant at, String fromVersion, Policy installed) {}
 
   /** A new policy was refused; the old one stays. */
-  default void swapRefused(Instant at, String version, String source, List<Problem> problems) {}
+  default void swapRefused(Instant at, String fromVersion, Policy refused, List<Problem> problems) {}
 
   /** No events. */
   Events NONE = new Events() {};

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.remit.AuditFormat;
 import dev.remit.AuditRecord;
+import dev.remit.Approval;
 import dev.remit.AuditSinks;
+import dev.remit.CredentialSpec;
 import dev.remit.DelegationChain;
+import dev.remit.Grant;
+import dev.remit.Scope;
+import dev.remit.TimeWindow;
 import dev.remit.Obligation;
 import dev.remit.Outcome;
 import dev.remit.ReasonCode;
@@ -16,7 +21,12 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JSON of audit records is a file format (hash-chained logs, OPA decision-log pipelines): it
- * must not change by accident. The expected lines were written by the first implementation.
+ * must not change by accident. The decision and outcome lines were written by the first
+ * implementation; the authority lines (which replaced the revocation record) by the first
+ * implementation of authority records.
  */
 class AuditJsonGoldenTest {
   static final Instant T = Instant.parse("2026-11-23T10:15:30.123Z");
@@ -75,9 +87,43 @@ class AuditJsonGoldenTest {
     AuditRecord outcome = new AuditRecord.OutcomeRecord(T, "d-42", AuditRecord.Status.FAILED,
         "orchestrator/booker", "payments", "transfer", "acct/42", "sha256:def", "sha256:fed",
         5_000_000, changes, List.of("cred-1", "cred-2"), "java.io.IOException: timeout", true, null);
-    AuditRecord revocation = new AuditRecord.RevocationRecord(T, "grant", "g-1", "revoked",
-        List.of("g-1", "g-2"));
-    return List.of(full, minimal, outcome, revocation);
+    return List.of(full, minimal, outcome, issued(), refused(), approved(), revoked());
+  }
+
+  /** A sub-grant with every part a grant can have. */
+  static Grant grant() {
+    return Grant.builder("g-2").principal("alice").parent("g-1").holder("booker").task("trip-1")
+        .scope(Scope.of("payments", List.of("transfer"), "acct/**").withConstraints("args.amount <= 500"))
+        .scope(Scope.all("crm", "contacts/*"))
+        .constraint("context.channel == chat")
+        .notBefore(T).expiresAt(T.plus(Duration.ofHours(1)))
+        .window(new TimeWindow(LocalTime.of(9, 0), LocalTime.of(17, 30), ZoneId.of("Europe/Paris"),
+            EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)))
+        .maxCalls(3)
+        .credential(new CredentialSpec("bank-api", List.of("transfer"), Duration.ofMinutes(5)))
+        .build();
+  }
+
+  static AuditRecord issued() {
+    return AuthorityRecords.issueGrant(T, 7, grant(), "orchestrator");
+  }
+
+  static AuditRecord refused() {
+    Grant wide = Grant.builder("g-3").parent("g-2").holder("payer")
+        .allow("payments", List.of("*"), "**").expiresAt(T.plus(Duration.ofDays(1))).build();
+    return AuthorityRecords.refuseGrant(T, wide, "booker", "scope payments.* on ** exceeds parent g-2");
+  }
+
+  static AuditRecord approved() {
+    Map<String, String> bound = new LinkedHashMap<>();
+    bound.put("args.amount", "500");
+    bound.put("args.currency", "\"EUR\"");
+    return AuthorityRecords.approve(8, new Approval("ap-1", "bob", "finance", "orchestrator/booker", "payments",
+        "transfer", "acct/42", bound, T, T.plus(Duration.ofMinutes(5)), 1));
+  }
+
+  static AuditRecord revoked() {
+    return AuthorityRecords.revokeGrant(T, 9, AuditRecord.AuthorityRecord.HOST, "g-1", List.of("g-1", "g-2"));
   }
 
   static List<String> lines() {
@@ -119,9 +165,9 @@ class AuditJsonGoldenTest {
     Path file = dir.resolve("audit.jsonl");
     AuditSink sink = AuditSinks.jsonLines(file).build();
     String huge = "x".repeat(3 << 20);
-    sink.write(new AuditRecord.RevocationRecord(T, "grant", "g-0", "revoked", List.of()));
-    sink.write(new AuditRecord.RevocationRecord(T, "grant", huge, "revoked", List.of()));
-    sink.write(new AuditRecord.RevocationRecord(T, "grant", "g-2", "revoked", List.of("g-3")));
+    sink.write(AuthorityRecords.revokeGrant(T, 1, "host", "g-0", List.of()));
+    sink.write(AuthorityRecords.revokeGrant(T, 2, "host", huge, List.of()));
+    sink.write(AuthorityRecords.revokeGrant(T, 3, "host", "g-2", List.of("g-3")));
     sink.close();
     dev.remit.AuditLog.Verification v = dev.remit.AuditLog.verify(List.of(file));
     assertThat(v.intact()).as(v.toString()).isTrue();
