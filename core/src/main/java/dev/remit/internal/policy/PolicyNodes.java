@@ -2,6 +2,7 @@ package dev.remit.internal.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -237,10 +238,17 @@ final class PolicyNodes {
     }
   }
 
-  /** Returns "a list", "a map", "a string" or "null" for messages. */
+  /**
+   * Returns "a list", "a map", "a string" or "null" for messages; for a value handed over from Java
+   * that is none of these ({@link PolicyValues}), "a " and its class name.
+   */
   static String kind(JsonNode n) {
     if (n == null || n.isNull() || n.isMissingNode()) {
       return "null";
+    }
+    if (n instanceof POJONode) {
+      Object v = ((POJONode) n).getPojo();
+      return v == null ? "null" : "a " + v.getClass().getName();
     }
     if (n.isArray()) {
       return "a list";
