@@ -106,6 +106,18 @@ class GrantsTest {
     }
 
     @Test
+    void aGrantIssuedFromItsTextRoundTripsAsRemitStoresIt() {
+      Remit remit = Remit.builder().policy(POLICY)
+          .clock(java.time.Clock.fixed(Instant.parse("2029-06-01T12:00:00Z"), java.time.ZoneOffset.UTC)).build();
+      Grant issued = remit.issue(Grants.parseGrant("{id: g2, principal: alice, holder: bot, ttl: PT1H, "
+          + "scopes: [{tools: payments, operations: charge, resources: \"**\"}]}", "body.yaml", "", remit.policy()));
+
+      assertThat(issued.expiresAt()).isEqualTo(Instant.parse("2029-06-01T13:00:00Z"));
+      assertThat(Grants.parseGrant(Grants.toJson(remit.grant("g2")), "stored", "", remit.policy()).build())
+          .isEqualTo(remit.grant("g2"));
+    }
+
+    @Test
     void scopesRoundTripAndMayBeEmpty() throws Exception {
       List<Scope> scopes = everything().scopes();
       String json = Grants.toJson(scopes);
