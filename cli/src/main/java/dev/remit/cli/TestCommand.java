@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code remit test}: runs policy test suites (format in docs/test-suite-format.md). */
 @Command(name = "test", mixinStandardHelpOptions = true,
     description = "Run policy test suites: print PASS/FAIL per case, then 'N passed, N failed'.",
-    footer = {"", "Exit status: 0 all passed, 1 some failed, 2 a suite is malformed (nothing is run).",
+    footer = {"", "Exit status: 0 all passed, 1 some failed, 2 a suite is malformed (every problem of every",
+        "suite is listed on stderr with file and path; nothing is run).",
         "Suite format: docs/test-suite-format.md"})
 final class TestCommand implements Callable<Integer> {
   @Spec

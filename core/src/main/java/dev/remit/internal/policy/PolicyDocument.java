@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remit.Agent;
 import dev.remit.AgentState;
 import dev.remit.Constraint;
-import dev.remit.CredentialSpec;
 import dev.remit.Grant;
 import dev.remit.Policy;
 import dev.remit.Principal;
@@ -15,13 +14,6 @@ import dev.remit.Scope;
 import dev.remit.TimeWindow;
 import dev.remit.Tool;
 import dev.remit.internal.policy.PolicyNodes.Item;
-import java.time.DateTimeException;
-import java.time.DayOfWeek;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -30,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import dev.remit.internal.Text;
 
 /**
@@ -48,25 +39,22 @@ final class PolicyDocument {
   static final List<String> TOOL = List.of("name", "operations", "attributes");
   static final List<String> RULE = List.of("id", "effect", "description", "risks", "tools",
       "operations", "resources", "when", "during", "outside", "approver_role", "bind", "on_missing");
-  static final List<String> GRANT = List.of("id", "principal", "holder", "parent", "task", "scopes",
-      "constraints", "not_before", "expires_at", "window", "max_calls", "credential");
-  static final List<String> SCOPE = List.of("tools", "operations", "resources", "constraints");
-  static final List<String> WINDOW = List.of("start", "end", "zone", "days");
-  static final List<String> CREDENTIAL = List.of("audience", "scopes", "ttl");
 
   private static final List<String> STATES = List.of("active", "suspended", "revoked");
   private static final List<String> KINDS = List.of("human", "service");
   private static final List<String> EFFECTS = List.of("forbid", "require_approval");
   private static final List<String> ON_MISSING = List.of("deny", "not_applicable");
-  private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
   private static final List<String> RISKS = riskNames();
 
   private final PolicyNodes n;
   private final PolicyProblems out;
+  /** Grants, entitlements and the windows and constraints of rules: the mapping shared with {@link GrantReader}. */
+  private final GrantDocument grants;
 
   private PolicyDocument(PolicyProblems out) {
     this.out = out;
     this.n = new PolicyNodes(out);
+    this.grants = new GrantDocument(n, null);
   }
 
   /**
@@ -116,9 +104,9 @@ final class PolicyDocument {
       }
     }
     for (Item it : n.list(doc, "", "grants", false, false)) {
-      Grant g = grant(it);
+      Grant.Builder g = grants.grant(it, false);
       if (g != null) {
-        b.grant(g);
+        b.grant(g.build());
       }
     }
     return version;
@@ -136,7 +124,7 @@ final class PolicyDocument {
     n.knownKeys(s, "settings", SETTINGS);
     String depth = n.string(s, "settings", "max_delegation_depth", false);
     if (depth != null) {
-      Long d = integer(depth, "settings.max_delegation_depth");
+      Long d = n.integer(depth, "settings.max_delegation_depth");
       if (d != null) {
         if (d < 1 || d > 32) {
           out.add("settings.max_delegation_depth", "must be between 1 and 32, was " + d, null);
@@ -155,7 +143,7 @@ final class PolicyDocument {
     }
     String p = it.path();
     n.knownKeys(o, p, AGENT);
-    String id = checkedId(o, p, "id", true, "agent id");
+    String id = n.checkedId(o, p, "id", true, "agent id");
     String owner = n.string(o, p, "owner", false);
     String purpose = n.string(o, p, "purpose", false);
     String environment = n.string(o, p, "environment", false);
@@ -164,16 +152,16 @@ final class PolicyDocument {
     if (stateName != null) {
       state = STATES.contains(stateName) ? AgentState.fromName(stateName) : null;
       if (state == null) {
-        unknown(PolicyProblems.child(p, "state"), "agent state", stateName, STATES);
+        n.unknown(PolicyProblems.child(p, "state"), "agent state", stateName, STATES);
       }
     }
-    String partOf = checkedId(o, p, "part_of", false, "part_of");
+    String partOf = n.checkedId(o, p, "part_of", false, "part_of");
     String role = n.string(o, p, "role", false);
     if (out.count() > before) {
       return null;
     }
     AgentState st = state;
-    return construct(p, () -> new Agent(id, owner, purpose, environment, st, partOf, role));
+    return n.construct(p, () -> new Agent(id, owner, purpose, environment, st, partOf, role));
   }
 
   private Principal principal(Item it) {
@@ -184,28 +172,22 @@ final class PolicyDocument {
     }
     String p = it.path();
     n.knownKeys(o, p, PRINCIPAL);
-    String id = checkedId(o, p, "id", true, "principal id");
+    String id = n.checkedId(o, p, "id", true, "principal id");
     String kindName = n.string(o, p, "kind", true);
     Principal.Kind kind = null;
     if (kindName != null) {
       kind = KINDS.contains(kindName) ? Principal.Kind.fromName(kindName) : null;
       if (kind == null) {
-        unknown(PolicyProblems.child(p, "kind"), "principal kind", kindName, KINDS);
+        n.unknown(PolicyProblems.child(p, "kind"), "principal kind", kindName, KINDS);
       }
     }
     List<String> roles = n.strings(o, p, "roles", false, false, (s, at) -> n.id(s, at, "role"));
-    List<Scope> entitlements = new ArrayList<>();
-    for (Item e : n.list(o, p, "entitlements", false, false)) {
-      Scope sc = scope(e);
-      if (sc != null) {
-        entitlements.add(sc);
-      }
-    }
+    List<Scope> entitlements = grants.scopes(o, p, "entitlements", false);
     if (out.count() > before) {
       return null;
     }
     Principal.Kind k = kind;
-    return construct(p, () -> new Principal(id, k, entitlements, new LinkedHashSet<>(roles)));
+    return n.construct(p, () -> new Principal(id, k, entitlements, new LinkedHashSet<>(roles)));
   }
 
   private Tool tool(Item it) {
@@ -256,7 +238,7 @@ final class PolicyDocument {
     if (out.count() > before) {
       return null;
     }
-    return construct(p, () -> new Tool(name, ops, attributes));
+    return n.construct(p, () -> new Tool(name, ops, attributes));
   }
 
   private Rule rule(Item it) {
@@ -267,13 +249,13 @@ final class PolicyDocument {
     }
     String p = it.path();
     n.knownKeys(o, p, RULE);
-    String id = checkedId(o, p, "id", true, "rule id");
+    String id = n.checkedId(o, p, "id", true, "rule id");
     String effectName = n.string(o, p, "effect", true);
     Rule.Effect effect = null;
     if (effectName != null) {
       effect = enumValue(Rule.Effect.class, effectName, EFFECTS);
       if (effect == null) {
-        unknown(PolicyProblems.child(p, "effect"), "rule effect", effectName, EFFECTS);
+        n.unknown(PolicyProblems.child(p, "effect"), "rule effect", effectName, EFFECTS);
       }
     }
     String description = n.string(o, p, "description", false);
@@ -289,9 +271,9 @@ final class PolicyDocument {
     List<String> operations = n.strings(o, p, "operations", false, true, n::operation);
     List<String> resources = n.strings(o, p, "resources", false, true,
         (s, at) -> n.pattern(s, at, "resource"));
-    List<Constraint> conditions = constraints(o, p, "when");
-    TimeWindow during = window(o, p, "during");
-    TimeWindow outside = window(o, p, "outside");
+    List<Constraint> conditions = grants.constraints(o, p, "when");
+    TimeWindow during = grants.window(o, p, "during");
+    TimeWindow outside = grants.window(o, p, "outside");
     String approverRole = n.string(o, p, "approver_role", false);
     String roleAt = PolicyProblems.child(p, "approver_role");
     if (approverRole != null) {
@@ -309,7 +291,7 @@ final class PolicyDocument {
     if (onMissingName != null) {
       onMissing = enumValue(Rule.OnMissing.class, onMissingName, ON_MISSING);
       if (onMissing == null) {
-        unknown(PolicyProblems.child(p, "on_missing"), "on_missing value", onMissingName, ON_MISSING);
+        n.unknown(PolicyProblems.child(p, "on_missing"), "on_missing value", onMissingName, ON_MISSING);
       }
     }
     if (out.count() > before) {
@@ -317,197 +299,8 @@ final class PolicyDocument {
     }
     Rule.Effect e = effect;
     Rule.OnMissing m = onMissing;
-    return construct(p, () -> new Rule(id, e, description, risks, tools, operations, resources,
+    return n.construct(p, () -> new Rule(id, e, description, risks, tools, operations, resources,
         conditions, during, outside, approverRole, bind, m));
-  }
-
-  private Grant grant(Item it) {
-    int before = out.count();
-    ObjectNode o = n.map(it.node(), it.path());
-    if (o == null) {
-      return null;
-    }
-    String p = it.path();
-    n.knownKeys(o, p, GRANT);
-    String id = checkedId(o, p, "id", true, "grant id");
-    String parent = checkedId(o, p, "parent", false, "parent grant");
-    String principal = checkedId(o, p, "principal", false, "principal");
-    if (parent == null && principal == null && PolicyNodes.get(o, "parent") == null
-        && PolicyNodes.get(o, "principal") == null) {
-      out.add(p, "missing required key 'principal'",
-          "a root grant names the principal it acts for; a sub-grant names its parent grant instead");
-    }
-    String holder = checkedId(o, p, "holder", true, "holder");
-    String task = checkedId(o, p, "task", false, "task");
-    List<Scope> scopes = new ArrayList<>();
-    for (Item s : n.list(o, p, "scopes", true, false)) {
-      Scope sc = scope(s);
-      if (sc != null) {
-        scopes.add(sc);
-      }
-    }
-    if (PolicyNodes.get(o, "scopes") != null && PolicyNodes.get(o, "scopes").isArray()
-        && PolicyNodes.get(o, "scopes").isEmpty()) {
-      out.add(PolicyProblems.child(p, "scopes"), "a grant needs at least one scope", null);
-    }
-    List<Constraint> constraints = constraints(o, p, "constraints");
-    Instant notBefore = instant(o, p, "not_before", false);
-    Instant expiresAt = instant(o, p, "expires_at", true);
-    if (notBefore != null && expiresAt != null && !notBefore.isBefore(expiresAt)) {
-      out.add(PolicyProblems.child(p, "not_before"), "not_before " + notBefore
-          + " is not before expires_at " + expiresAt, null);
-    }
-    TimeWindow window = window(o, p, "window");
-    long maxCalls = Grant.UNLIMITED;
-    String calls = n.string(o, p, "max_calls", false);
-    if (calls != null) {
-      Long c = integer(calls, PolicyProblems.child(p, "max_calls"));
-      if (c != null && c <= 0) {
-        out.add(PolicyProblems.child(p, "max_calls"), "must be a positive number of calls, was " + c,
-            "leave max_calls out for no limit");
-      } else if (c != null) {
-        maxCalls = c;
-      }
-    }
-    CredentialSpec credential = credential(o, p);
-    if (out.count() > before) {
-      return null;
-    }
-    long mc = maxCalls;
-    return construct(p, () -> new Grant(id, principal, holder, parent, task, scopes, constraints,
-        notBefore, expiresAt, window, mc, credential));
-  }
-
-  private Scope scope(Item it) {
-    int before = out.count();
-    ObjectNode o = n.map(it.node(), it.path());
-    if (o == null) {
-      return null;
-    }
-    String p = it.path();
-    n.knownKeys(o, p, SCOPE);
-    List<String> tools = n.strings(o, p, "tools", true, true, (s, at) -> n.pattern(s, at, "tool"));
-    List<String> operations = n.strings(o, p, "operations", true, true, n::operation);
-    List<String> resources = n.strings(o, p, "resources", true, true,
-        (s, at) -> n.pattern(s, at, "resource"));
-    List<Constraint> constraints = constraints(o, p, "constraints");
-    for (String key : List.of("tools", "operations", "resources")) {
-      JsonNode v = PolicyNodes.get(o, key);
-      if (v != null && v.isArray() && v.isEmpty()) {
-        out.add(PolicyProblems.child(p, key), "must not be empty",
-            key.equals("resources") ? "use \"**\" for any resource" : null);
-      }
-    }
-    if (out.count() > before) {
-      return null;
-    }
-    return construct(p, () -> new Scope(tools, operations, resources, constraints));
-  }
-
-  private TimeWindow window(ObjectNode parent, String path, String key) {
-    JsonNode v = PolicyNodes.get(parent, key);
-    if (v == null) {
-      return null;
-    }
-    String p = PolicyProblems.child(path, key);
-    ObjectNode o = n.map(v, p);
-    if (o == null) {
-      return null;
-    }
-    int before = out.count();
-    n.knownKeys(o, p, WINDOW);
-    LocalTime start = time(o, p, "start");
-    LocalTime end = time(o, p, "end");
-    ZoneId zone = null;
-    String zoneName = n.string(o, p, "zone", true);
-    if (zoneName != null) {
-      try {
-        zone = ZoneId.of(zoneName);
-      } catch (DateTimeException e) {
-        String hint = PolicyProblems.didYouMean(zoneName, ZoneId.getAvailableZoneIds());
-        out.add(PolicyProblems.child(p, "zone"), "unknown time zone '" + PolicyProblems.printable(zoneName) + "'",
-            hint != null ? hint : "use a region id such as Europe/Paris or UTC");
-      }
-    }
-    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-    for (Item d : n.list(o, p, "days", false, true)) {
-      String name = n.string(d);
-      DayOfWeek day = name == null ? null : day(name);
-      if (day != null) {
-        days.add(day);
-      } else if (name != null) {
-        unknown(d.path(), "day", name, DAYS);
-      }
-    }
-    if (start != null && start.equals(end)) {
-      out.add(p, "start and end are both " + start, "leave the window out for all day");
-    }
-    if (out.count() > before) {
-      return null;
-    }
-    ZoneId z = zone;
-    return construct(p, () -> new TimeWindow(start, end, z, days));
-  }
-
-  private CredentialSpec credential(ObjectNode parent, String path) {
-    JsonNode v = PolicyNodes.get(parent, "credential");
-    if (v == null) {
-      return null;
-    }
-    String p = PolicyProblems.child(path, "credential");
-    ObjectNode o = n.map(v, p);
-    if (o == null) {
-      return null;
-    }
-    int before = out.count();
-    n.knownKeys(o, p, CREDENTIAL);
-    String audience = checkedId(o, p, "audience", true, "audience");
-    List<String> scopes = n.strings(o, p, "scopes", false, false, (s, at) -> true);
-    Duration ttl = null;
-    String ttlText = n.string(o, p, "ttl", true);
-    if (ttlText != null) {
-      String at = PolicyProblems.child(p, "ttl");
-      try {
-        ttl = Duration.parse(ttlText);
-        if (ttl.isNegative() || ttl.isZero()) {
-          out.add(at, "must be positive, was " + ttlText, null);
-        }
-      } catch (DateTimeException e) {
-        out.add(at, "'" + PolicyProblems.printable(ttlText) + "' is not an ISO-8601 duration",
-            "write e.g. PT5M for five minutes or PT1H for an hour");
-      }
-    }
-    if (out.count() > before) {
-      return null;
-    }
-    Duration t = ttl;
-    return construct(p, () -> new CredentialSpec(audience, scopes, t));
-  }
-
-  // --- scalars
-
-  private String checkedId(ObjectNode o, String path, String key, boolean required, String what) {
-    String s = n.string(o, path, key, required);
-    if (s != null && !n.id(s, PolicyProblems.child(path, key), what)) {
-      return null;
-    }
-    return s;
-  }
-
-  private List<Constraint> constraints(ObjectNode o, String path, String key) {
-    List<Constraint> result = new ArrayList<>();
-    for (Item it : n.list(o, path, key, false, false)) {
-      String text = n.string(it);
-      if (text == null) {
-        continue;
-      }
-      try {
-        result.add(Constraint.parse(text));
-      } catch (IllegalArgumentException e) {
-        out.add(it.path(), e.getMessage(), "write 'attribute operator value', e.g. 'args.amount <= 500'");
-      }
-    }
-    return result;
   }
 
   private boolean attribute(String s, String path) {
@@ -519,74 +312,16 @@ final class PolicyDocument {
     return true;
   }
 
-  private Instant instant(ObjectNode o, String path, String key, boolean required) {
-    String s = n.string(o, path, key, required);
-    if (s == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(s);
-    } catch (DateTimeException e) {
-      try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeException e2) {
-        out.add(PolicyProblems.child(path, key), "'" + PolicyProblems.printable(s)
-            + "' is not an ISO-8601 instant", "write e.g. 2026-11-23T18:00:00Z");
-        return null;
-      }
-    }
-  }
-
-  private LocalTime time(ObjectNode o, String path, String key) {
-    String s = n.string(o, path, key, true);
-    if (s == null) {
-      return null;
-    }
-    try {
-      return LocalTime.parse(s);
-    } catch (DateTimeException e) {
-      out.add(PolicyProblems.child(path, key), "'" + PolicyProblems.printable(s)
-          + "' is not a time of day", "write hours and minutes, e.g. 09:00 or 17:30");
-      return null;
-    }
-  }
-
-  private Long integer(String s, String path) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      out.add(path, "expected a whole number, got '" + PolicyProblems.printable(s) + "'", null);
-      return null;
-    }
-  }
-
   private RiskClass risk(String name, String path) {
     RiskClass rc = RISKS.contains(name) ? RiskClass.fromName(name) : null;
     if (rc == null) {
-      unknown(path, "risk class", name, RISKS);
+      n.unknown(path, "risk class", name, RISKS);
     }
     return rc;
   }
 
-  private static DayOfWeek day(String name) {
-    String d = name.toLowerCase(Locale.ROOT);
-    for (DayOfWeek w : DayOfWeek.values()) {
-      String full = w.name().toLowerCase(Locale.ROOT);
-      if (d.equals(full) || d.equals(full.substring(0, 3))) {
-        return w;
-      }
-    }
-    return null;
-  }
-
   private static <E extends Enum<E>> E enumValue(Class<E> type, String name, List<String> allowed) {
     return allowed.contains(name) ? Enum.valueOf(type, name.toUpperCase(Locale.ROOT)) : null;
-  }
-
-  private void unknown(String path, String what, String value, List<String> allowed) {
-    String hint = PolicyProblems.didYouMean(value.toLowerCase(Locale.ROOT), allowed);
-    out.add(path, "unknown " + what + " '" + PolicyProblems.printable(value) + "'",
-        hint != null ? hint : "one of: " + String.join(", ", allowed));
   }
 
   private static boolean printable(String s) {
@@ -604,15 +339,5 @@ final class PolicyDocument {
       names.add(r.wireName());
     }
     return List.copyOf(names);
-  }
-
-  /** Builds a value, reporting a constructor's IllegalArgumentException at the element's path. */
-  private <T> T construct(String path, Supplier<T> maker) {
-    try {
-      return maker.get();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      out.add(path, String.valueOf(e.getMessage()), null);
-      return null;
-    }
   }
 }

@@ -2,10 +2,13 @@ package dev.remit.internal.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import dev.remit.internal.Text;
 
 /**
@@ -197,10 +200,55 @@ final class PolicyNodes {
     return false;
   }
 
-  /** Returns "a list", "a map", "a string" or "null" for messages. */
+  // --- checked values, shared by every part of the mapping
+
+  /** Returns the identifier under {@code key}, or null if absent (reported when required) or not an identifier. */
+  String checkedId(ObjectNode o, String path, String key, boolean required, String what) {
+    String s = string(o, path, key, required);
+    if (s != null && !id(s, PolicyProblems.child(path, key), what)) {
+      return null;
+    }
+    return s;
+  }
+
+  /** Returns the whole number written in {@code s}, or reports it and returns null. */
+  Long integer(String s, String path) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      out.add(path, "expected a whole number, got '" + PolicyProblems.printable(s) + "'", null);
+      return null;
+    }
+  }
+
+  /** Reports {@code value} as an unknown {@code what}, suggesting the closest allowed one. */
+  void unknown(String path, String what, String value, List<String> allowed) {
+    String hint = PolicyProblems.didYouMean(value.toLowerCase(Locale.ROOT), allowed);
+    out.add(path, "unknown " + what + " '" + PolicyProblems.printable(value) + "'",
+        hint != null ? hint : "one of: " + String.join(", ", allowed));
+  }
+
+  /** Builds a value, reporting what a constructor or builder refuses at the element's path. */
+  <T> T construct(String path, Supplier<T> maker) {
+    try {
+      return maker.get();
+    } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+      out.add(path, String.valueOf(e.getMessage()), null);
+      return null;
+    }
+  }
+
+  /**
+   * Returns "a list", "a map", "a string" or "null" for messages; for a value handed over from Java
+   * that is none of these ({@link PolicyValues}), "a " and its class name.
+   */
   static String kind(JsonNode n) {
     if (n == null || n.isNull() || n.isMissingNode()) {
       return "null";
+    }
+    if (n instanceof POJONode) {
+      Object v = ((POJONode) n).getPojo();
+      return v == null ? "null" : "a " + v.getClass().getName();
     }
     if (n.isArray()) {
       return "a list";

@@ -102,31 +102,44 @@ final class PolicySyntax {
    * Returns the document's tree, or null if it could not be read (the reason is in {@code out}).
    */
   static JsonNode parse(byte[] bytes, boolean json, PolicyProblems out) {
+    return parse(bytes, json, "", null, out);
+  }
+
+  /**
+   * Returns the tree of a document, or of a fragment of one, or null if it could not be read (the
+   * reason is in {@code out}, at {@code root} or below).
+   *
+   * @param root the path of the text's top value in problems: "" for a whole document
+   * @param fragment what a fragment holds, e.g. "a grant: a map with keys such as id, holder and
+   *     scopes", or null for a whole policy document
+   */
+  static JsonNode parse(byte[] bytes, boolean json, String root, String fragment, PolicyProblems out) {
     PolicySyntax s = new PolicySyntax(out, !json);
     String kind = json ? "JSON" : "YAML";
     try (JsonParser p = json ? JSON.createParser(bytes) : YAML.createParser(bytes)) {
       JsonToken first = p.nextToken();
       if (first == null) {
-        out.add("", "the document is empty", "a policy is a " + kind + " map with keys such as agents, tools and grants");
+        out.add(root, "the document is empty", fragment == null
+            ? "a policy is a " + kind + " map with keys such as agents, tools and grants" : "write " + fragment);
         return null;
       }
-      JsonNode root = s.value(p, "", 0);
+      JsonNode tree = s.value(p, root, 0);
       if (p.nextToken() != null) {
-        out.add("", "the file holds more than one " + kind + " document",
-            "keep one policy per file");
+        out.add(root, (fragment == null ? "the file" : "the text") + " holds more than one " + kind + " document",
+            fragment == null ? "keep one policy per file" : "write " + fragment + ", once");
       }
-      return root;
+      return tree;
     } catch (TooDeep e) {
       return null;
     } catch (StreamConstraintsException e) {
-      out.add("", kind + " document exceeds a limit" + describe(e), null);
+      out.add(root, kind + " document exceeds a limit" + describe(e), null);
       return null;
     } catch (JsonProcessingException e) {
-      out.add("", kind + " syntax error" + describe(e), null);
+      out.add(root, kind + " syntax error" + describe(e), null);
       return null;
     } catch (IOException | RuntimeException e) {
       // snakeyaml reports some limits (code points, nesting) with unchecked exceptions
-      out.add("", "cannot read the " + kind + " document: " + firstLine(String.valueOf(e.getMessage())), null);
+      out.add(root, "cannot read the " + kind + " document: " + firstLine(String.valueOf(e.getMessage())), null);
       return null;
     }
   }

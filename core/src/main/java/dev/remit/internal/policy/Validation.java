@@ -148,7 +148,8 @@ public final class Validation {
     return ok;
   }
 
-  private static boolean scopeCatalogProblems(Scope sc, Collection<Tool> tools, String src, String at,
+  /** Adds a problem at the exact list entry for every tool pattern or operation of {@code sc} the catalog lacks. */
+  static boolean scopeCatalogProblems(Scope sc, Collection<Tool> tools, String src, String at,
       List<Problem> out) {
     List<String> names = new ArrayList<>();
     tools.forEach(x -> names.add(x.name()));
