@@ -17,8 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code remit demo --audit-log FILE} and the {@code remit audit} commands on what it writes. */
 class DemoAuditLogTest {
-  /** 10 decisions, 5 outcomes (one per ALLOW), 1 authority record (the revocation). */
-  private static final int RECORDS = 16;
+  /**
+   * 10 decisions, 5 outcomes (one per ALLOW), 6 authority records: three grants issued (two root
+   * grants, one delegation), the refused wider delegation, the approval, the revocation.
+   */
+  private static final int RECORDS = 21;
 
   @TempDir
   Path dir;

@@ -134,7 +134,7 @@ class AuditCommandTest {
     assertThat(out())
         .contains("  authority:   principal alice -> grant g1 (held by bot, task T-9)\n"
             + "  grant:       g1 has no issue record in this log (grants of the policy document, v1, have none)\n"
-            + "  change:      revoke-grant g1 at 2026-03-01T10:00:00Z by host, cut off g1 (at the decision's time,"
+            + "  change:      revoke-grant g1 at 2026-03-01T10:00:00Z by host (change 1), cut off g1 (at the decision's time,"
             + " logged after it)\n")
         .contains("anomalies: none");
   }
