@@ -61,6 +61,25 @@ final class Evaluator {
 
   private static final Failure NOT_COVERED = new Failure(null, null, 0);
 
+  /** The first grant whose chain allows the call, or the most informative failure so far. */
+  private final class Search {
+    GrantNode matched;
+    Failure best;
+
+    /** Checks {@code g}; returns true when it allows the call (the search is over). */
+    boolean tries(GrantNode g, Call call, Snapshot s, Engine.Trace t) {
+      Failure f = checkChain(g, call, s, t);
+      if (f == null) {
+        matched = g;
+        return true;
+      }
+      if (best == null || f.rank > best.rank) {
+        best = f;
+      }
+      return false;
+    }
+  }
+
   Decision evaluate(Request r, Snapshot s, long now, long rev, Engine.Trace t, boolean dry) {
     if (r == null) {
       return deny(null, s, now, rev, null, null, Messages.reason(ReasonCode.MALFORMED_REQUEST, "request is null"));
@@ -113,56 +132,42 @@ final class Evaluator {
 
     // 2. grants: the subject's grants for exactly this task (or for no task), document ones first
     String task = r.task();
-    GrantNode matched = null;
-    Failure best = null;
+    Search found = new Search();
     for (GrantNode g : s.docGrants(r.subject(), task)) {
-      Failure f = checkChain(g, call, s, t);
-      if (f == null) {
-        matched = g;
+      if (found.tries(g, call, s, t)) {
         break;
       }
-      if (best == null || f.rank > best.rank) {
-        best = f;
-      }
     }
-    Bucket bucket = matched == null ? st.bucket(r.subject(), task) : null;
+    Bucket bucket = found.matched == null ? st.bucket(r.subject(), task) : null;
     if (bucket != null) {
       Object view = bucket.view();
       GrantNode[] arr = Bucket.array(view);
       if (arr != null) {
-        for (GrantNode g : arr) {
-          Failure f = checkChain(g, call, s, t);
-          if (f == null) {
-            matched = g;
+        for (GrantNode g : arr) { // the common shape: few grants, no iterator
+          if (found.tries(g, call, s, t)) {
             break;
-          }
-          if (best == null || f.rank > best.rank) {
-            best = f;
           }
         }
       } else {
         for (GrantNode g : Bucket.iterable(view)) {
-          Failure f = checkChain(g, call, s, t);
-          if (f == null) {
-            matched = g;
+          if (found.tries(g, call, s, t)) {
             break;
-          }
-          if (best == null || f.rank > best.rank) {
-            best = f;
           }
         }
       }
-      if (matched == null && (best == null || best.rank == 0)) {
+      if (found.matched == null && (found.best == null || found.best.rank == 0)) {
         // the grants that ended last here may tell precisely why (revoked, expired)
         for (GrantNode g : bucket.ended()) {
           Failure f = checkChain(g, call, s, t);
           if (f != null && f.rank > 0) {
-            best = f;
+            found.best = f;
             break;
           }
         }
       }
     }
+    GrantNode matched = found.matched;
+    Failure best = found.best;
     if (matched == null) {
       if (best == null || best.rank == 0) {
         return deny(r, s, now, rev, null, null, Messages.reason(ReasonCode.NO_MATCHING_GRANT, "no grant held by '"

@@ -99,17 +99,26 @@ public final class Bucket {
       return false;
     }
     GrantNode[] cur = (GrantNode[]) a;
-    for (int i = 0; i < cur.length; i++) {
-      if (cur[i] == g) {
-        GrantNode[] n = new GrantNode[cur.length - 1];
-        System.arraycopy(cur, 0, n, 0, i);
-        System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
-        active = n;
-        size--;
-        return true;
+    GrantNode[] n = without(cur, g);
+    if (n == cur) {
+      return false;
+    }
+    active = n;
+    size--;
+    return true;
+  }
+
+  /** Returns {@code arr} without {@code g} (a new array), or {@code arr} itself if it does not hold it. */
+  private static GrantNode[] without(GrantNode[] arr, GrantNode g) {
+    for (int i = 0; i < arr.length; i++) {
+      if (arr[i] == g) {
+        GrantNode[] n = new GrantNode[arr.length - 1];
+        System.arraycopy(arr, 0, n, 0, i);
+        System.arraycopy(arr, i + 1, n, i, arr.length - i - 1);
+        return n;
       }
     }
-    return false;
+    return arr;
   }
 
   /** Keeps {@code g} as the newest ended grant; returns the one pushed out, or null. */
@@ -125,16 +134,7 @@ public final class Bucket {
 
   /** Forgets an ended grant (the global bound on kept ended grants pushed it out). */
   void forgetEnded(GrantNode g) {
-    GrantNode[] cur = ended;
-    for (int i = 0; i < cur.length; i++) {
-      if (cur[i] == g) {
-        GrantNode[] n = new GrantNode[cur.length - 1];
-        System.arraycopy(cur, 0, n, 0, i);
-        System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
-        ended = n;
-        return;
-      }
-    }
+    ended = without(ended, g);
   }
 
   /** Returns every active grant, in issue order. */
