@@ -340,6 +340,15 @@ public final class AuthZenCodec {
     return n.asText();
   }
 
+  /**
+   * Returns the JSON object in {@code json} as read-only Java values (as request values are read).
+   *
+   * @throws IllegalArgumentException if the text is not one JSON object
+   */
+  public static Map<String, Object> parseObject(String json, String what) {
+    return java.util.Collections.unmodifiableMap(toMap(readObject(json, what)));
+  }
+
   private static ObjectNode readObject(String json, String what) {
     if (json == null) {
       throw new IllegalArgumentException("invalid AuthZEN " + what + ": no JSON text (null)");
