@@ -98,22 +98,18 @@ public final class DecisionCache {
    */
   public Decision decide(Request r, Observer observer, long startNanos) {
     long now = engine.clock().millis();
-    AgentSlot slot;
     try {
       engine.sync(); // changes other instances made are applied before anything is served
-      slot = r == null || r.context().get("approval") != null ? null : engine.slotOf(r.subject());
     } catch (Throwable ex) {
-      slot = null; // the engine fails closed on whatever this was
+      bypassed.increment(); // the engine fails closed on whatever this was
+      return uncached(r, now, observer, startNanos);
     }
-    if (slot == null) {
+    if (r == null || r.context().get("approval") != null) {
       bypassed.increment();
       return uncached(r, now, observer, startNanos);
     }
-    // the versions are read before anything evaluation reads: an entry made from them is stale as
-    // soon as a change that concerns this subject completes after this point
-    long rev = engine.revision(); // first: a change moves it on after its version bumps
-    long epoch = engine.state.epoch();
-    long version = slot.version();
+    // read first: a change moves the revision on only after it has bumped the stamps it concerns
+    long rev = engine.revision();
     Plan p;
     Key probe = probes.get();
     Entry e;
@@ -134,8 +130,9 @@ public final class DecisionCache {
       return uncached(r, now, observer, startNanos);
     }
     if (e != null) {
-      if (e.epoch == epoch && e.slot == slot && e.version == version && now >= e.validFrom && now < e.validUntil
-          && stagesUnchanged(e) && e.tryCharge()) {
+      // the entry holds its subject's stamp: it is served only while no change touched that subject
+      if (e.slot.version() == e.version && e.epoch == engine.state.epoch() && now >= e.validFrom
+          && now < e.validUntil && stagesUnchanged(e) && e.tryCharge()) {
         probe.clear();
         hits.increment();
         Decision t = e.template;
@@ -150,15 +147,28 @@ public final class DecisionCache {
       }
       invalidated.increment();
     }
+    AgentSlot slot = engine.slotOf(r.subject());
+    if (slot == null) {
+      // an unknown subject: cheap to deny, and caching it would let a caller who varies the
+      // subject push useful entries out
+      probe.clear();
+      bypassed.increment();
+      return uncached(r, now, observer, startNanos);
+    }
     misses.increment();
     Decision d;
     try {
+      // read before anything evaluation reads: an entry made from them is stale as soon as a
+      // change that concerns this subject completes after this point
+      long epoch = engine.state.epoch();
+      long version = slot.version();
       long[] stageRevs = stageCount == 0 ? NO_REVISIONS : engine.stageRevisions();
       Engine.Trace t = traces.get();
       t.reset();
       d = engine.decide(r, now, t);
       // not stored if the key layout changed meanwhile (a grant was issued whose constraints read
-      // attributes the key in hand does not hold); the version check catches every other change
+      // attributes the key in hand does not hold, or the policy was swapped); the stamps catch
+      // every other change
       if (!t.uncacheable && !t.unknownSubject && p.snapshot == engine.snapshot() && p.runtime == engine.runtimeAttributes()) {
         store(d, t, now, epoch, slot, version, stageRevs, p, probe, e);
       } else if (e != null) {

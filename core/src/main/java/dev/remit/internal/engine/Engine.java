@@ -171,7 +171,8 @@ public final class Engine implements AutoCloseable {
     if (subject == null || !snapshot.agents.containsKey(subject)) {
       return null;
     }
-    return state.slot(subject);
+    AgentSlot s = state.agent(subject);
+    return s != null ? s : state.slot(subject);
   }
 
   /** Catches up with changes other instances appended to a shared store, if any are pending. */
