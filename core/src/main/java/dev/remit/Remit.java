@@ -342,6 +342,14 @@ public final class Remit implements Authorizer, AutoCloseable {
     return engine.clock();
   }
 
+  /**
+   * Returns the engine behind this decision point. Package-private, not API: for the tests of this
+   * package, which check the runtime state's bounds and the stage failure count through it.
+   */
+  Engine engine() {
+    return engine;
+  }
+
   /** Returns the audit trail given to the builder, or null if decisions are not audited. */
   public AuditTrail auditTrail() {
     return audit;
