@@ -404,6 +404,50 @@ class DecisionStagesTest {
         assertThat(remit.authorize(transfer("worker", 10)).allowed()).as("not cached").isTrue();
       }
     }
+
+    @Test
+    void aStagesBudgetIsTheOneValidatedAtBuildEvenIfItsTimeBudgetLaterThrowsOrChanges() {
+      java.util.concurrent.atomic.AtomicReference<Object> budget = new java.util.concurrent.atomic.AtomicReference<>(GENEROUS);
+      List<Duration> given = Collections.synchronizedList(new ArrayList<>());
+      DecisionStage s = new DecisionStage() {
+        @Override
+        public String name() {
+          return "configured";
+        }
+
+        @Override
+        public Duration timeBudget() {
+          Object b = budget.get();
+          if (b instanceof RuntimeException) {
+            throw (RuntimeException) b;
+          }
+          return (Duration) b;
+        }
+
+        @Override
+        public Isolation isolation() {
+          return Isolation.CALLER_THREAD;
+        }
+
+        @Override
+        public StageVerdict decide(StageInput input) {
+          given.add(input.budget());
+          return StageVerdict.allow();
+        }
+      };
+      try (Remit remit = remit(base().build(), Remit.Builder::withoutDecisionCache, s)) {
+        assertThat(remit.authorize(transfer("worker", 10)).allowed()).isTrue();
+        budget.set(new IllegalStateException("configuration store unreachable"));
+        Decision d = remit.authorize(transfer("worker", 10));
+        assertThat(d.outcome()).as(d.explain()).isEqualTo(Outcome.ALLOW);
+        budget.set(Duration.ofNanos(1)); // invalid had it been given at build
+        assertThat(remit.authorize(transfer("worker", 10)).allowed()).isTrue();
+        budget.set(null);
+        assertThat(remit.authorize(transfer("worker", 10)).allowed()).isTrue();
+        assertThat(given).as("every call is given the budget that is enforced").containsOnly(GENEROUS).hasSize(4);
+        assertThat(remit.engine().stageFailures()).isZero();
+      }
+    }
   }
 
   @Nested

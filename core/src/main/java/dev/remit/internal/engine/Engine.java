@@ -157,8 +157,13 @@ public final class Engine implements AutoCloseable {
     return stages.revision(i);
   }
 
+  /**
+   * Returns the time budget of stage {@code i} in nanoseconds: the one read and validated when the
+   * decision point was built, which is the one enforced (the stage is not asked again per decision,
+   * so a stage whose {@code timeBudget()} later throws fails as a stage, not as the evaluation).
+   */
   long stageBudget(int i) {
-    return stages.stages()[i].timeBudget().toNanos();
+    return stages.budget(i);
   }
 
   /** Returns how many stage calls failed (threw, timed out, answered garbage, found no thread). */

@@ -102,6 +102,11 @@ final class StageRunner implements AutoCloseable {
     return stages.length;
   }
 
+  /** Returns the time budget of stage {@code i} in nanoseconds, as validated when the stages were built. */
+  long budget(int i) {
+    return budgets[i];
+  }
+
   /** Runs every stage on {@code in} (in order, a denial stopping the rest) into {@code out}. */
   void run(java.util.function.IntFunction<StageInput> input, Result out) {
     for (int i = 0; i < stages.length; i++) {
