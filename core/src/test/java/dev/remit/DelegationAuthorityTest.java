@@ -235,6 +235,36 @@ class DelegationAuthorityTest {
   }
 
   @Test
+  void nothingCanBeDelegatedBelowAChainThatARebindingOrAReholdingBroke() {
+    try (Remit remit = Fixtures.remit(rootFor("alice", "v1"), Fixtures.clock())) {
+      remit.delegate("orch", subGrant("sub", "root", "worker").allow("payments", ALL_OPS, "acct/**").build());
+      remit.delegate("worker", subGrant("mid", "sub", "helper").allow("payments", ALL_OPS, "acct/**").build());
+      Grant below = subGrant("below", "sub", "helper").allow("payments", ALL_OPS, "acct/1").build();
+      Grant deeper = subGrant("deeper", "mid", "bot").allow("payments", ALL_OPS, "acct/1").build();
+
+      remit.swapPolicy(rootFor("carol", "v2")); // the root now acts for carol
+      assertThatThrownBy(() -> remit.delegate("worker", below)).isInstanceOf(GrantRefusedException.class)
+          .hasMessage("grant below refused: grant 'sub' above it in the chain was issued acting for 'alice'"
+              + " but its parent 'root' now acts for 'carol'");
+      assertThatThrownBy(() -> remit.delegate("helper", deeper)).isInstanceOf(GrantRefusedException.class)
+          .hasMessageContaining("grant 'sub' above it in the chain was issued acting for 'alice'");
+
+      remit.swapPolicy(base().version("v3") // the root now held by helper, for alice again
+          .grant(rootGrant("root", "helper").allow("payments", ALL_OPS, "acct/**").build()).build());
+      assertThatThrownBy(() -> remit.delegate("worker", below)).isInstanceOf(GrantRefusedException.class)
+          .hasMessage("grant below refused: grant 'sub' above it in the chain was issued by 'orch'"
+              + " but its parent 'root' is held by 'helper'");
+      assertThat(remit.grant("below")).isNull();
+      assertThat(remit.grant("deeper")).isNull();
+
+      remit.swapPolicy(rootFor("alice", "v4")); // mended: delegation works again
+      assertThat(remit.delegate("worker", below).principal()).isEqualTo("alice");
+      assertThat(remit.delegate("helper", deeper).principal()).isEqualTo("alice");
+      assertThat(remit.authorize(transfer("bot", 1)).allowed()).isTrue();
+    }
+  }
+
+  @Test
   void aRuntimeRootCannotBeReboundByADocumentThatReusesItsId() {
     try (Remit remit = Fixtures.remit(base().principal(Principal.human("carol", List.of(Scope.all("**", "**"))))
         .build(), Fixtures.clock())) {
