@@ -9,6 +9,8 @@ import static dev.remit.Fixtures.rootGrant;
 import static dev.remit.Fixtures.subGrant;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.remit.spi.StateChange;
+import dev.remit.spi.StateStore;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -97,6 +99,99 @@ class ClockStepBackTest {
         assertExpired(remit.authorize(pay("acct/1")));
         assertExpired(remit.authorize(pay("acct/1"))); // and again, perhaps from the cache
       }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, cached {1}")
+  @MethodSource("cases")
+  void aGrantSeenExpiredByAnotherRequestStaysExpiredForEveryRequestWhenTheClockStepsBack(Where where, boolean cached) {
+    MutableClock clock = Fixtures.clock();
+    try (Remit remit = world(where, cached, clock)) {
+      // a decision the cache may keep until the expiry
+      assertThat(remit.authorize(pay("acct/1")).allowed()).isTrue();
+      assertThat(remit.authorize(pay("acct/1")).allowed()).isTrue();
+      clock.set(IN_ONE_HOUR);
+      // the expiry is seen by another request (another cache key)
+      assertExpired(remit.authorize(pay("acct/2")));
+      clock.set(T0.plusSeconds(1));
+      assertExpired(remit.authorize(pay("acct/1")));
+      assertExpired(remit.authorize(pay("acct/2")));
+      assertExpired(remit.authorize(pay("acct/3")));
+    }
+  }
+
+  /** A store whose next append waits for a latch, so a change holds the engine's lock meanwhile. */
+  static final class HeldStore implements StateStore {
+    final StateStore inner = StateStore.inMemory();
+    final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public long append(long expectedHead, StateChange change) {
+      if (hold.compareAndSet(true, false)) {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return inner.append(expectedHead, change);
+    }
+
+    @Override
+    public List<Entry> since(long after, int max) {
+      return inner.since(after, max);
+    }
+
+    @Override
+    public long head() {
+      return inner.head();
+    }
+
+    @Override
+    public Counter counter(String key, java.time.Instant keepUntil) {
+      return inner.counter(key, keepUntil);
+    }
+
+    @Override
+    public void expire(java.time.Instant now) {
+      inner.expire(now);
+    }
+
+    @Override
+    public void subscribe(Runnable listener) {
+      inner.subscribe(listener);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aRuntimeGrantSeenExpiredWhileAChangeHoldsTheLockStaysExpiredWhenTheClockStepsBack(boolean cached)
+      throws InterruptedException {
+    MutableClock clock = Fixtures.clock();
+    HeldStore store = new HeldStore();
+    Remit.Builder b = Remit.builder().policy(base().build()).clock(clock).store(store);
+    try (Remit remit = (cached ? b : b.withoutDecisionCache()).build()) {
+      Fixtures.issue(remit, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      assertThat(remit.authorize(pay("acct/1")).allowed()).isTrue();
+      assertThat(remit.authorize(pay("acct/1")).allowed()).isTrue();
+      // an unrelated change holds the engine's lock (its store is slow): no decision can sweep now
+      store.hold.set(true);
+      Thread change = new Thread(() -> remit.suspendAgent("bot"), "slow-change");
+      change.start();
+      try {
+        assertThat(store.holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        clock.set(IN_ONE_HOUR);
+        assertExpired(remit.authorize(pay("acct/2"))); // seen expired, not swept
+        clock.set(T0.plusSeconds(1));
+      } finally {
+        store.release.countDown();
+        change.join();
+      }
+      assertExpired(remit.authorize(pay("acct/1")));
+      assertExpired(remit.authorize(pay("acct/2")));
     }
   }
 
