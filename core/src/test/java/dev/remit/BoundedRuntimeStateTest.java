@@ -98,12 +98,22 @@ class BoundedRuntimeStateTest {
       assertThat(remit.grant("g-0")).isNull();
       assertThat(remit.activeGrants()).isEmpty();
 
-      // past their expiry they are forgotten altogether
+      // past their expiry they are forgotten, in bounded batches like expired grants: one deciding
+      // thread never walks all of them at once (each request is another cache key: hits do not sweep)
+      assertThat(st.retiredIds()).isEqualTo(GRANTS);
       clock.set(EXPIRY.plusMillis(GRANTS));
-      remit.authorize(pay(1));
-      remit.suspendAgent("bot");
-      assertThat(st.retiredIds()).as("revoked ids remembered after their expiry").isLessThanOrEqualTo(KEPT);
+      remit.authorize(call("helper", "crm", "read", "crm/0").build());
+      assertThat(st.retiredIds()).as("one decision's sweep is bounded").isLessThan(GRANTS).isGreaterThan(GRANTS - 1_000);
+      int decisions = 0;
+      while (st.nextExpiry() <= clock.millis() && decisions < GRANTS) {
+        decisions++;
+        remit.authorize(call("helper", "crm", "read", "crm/" + decisions).build());
+      }
+      assertThat(decisions).isLessThanOrEqualTo(GRANTS / 100);
+      assertThat(st.retiredIds()).as("revoked ids remembered after their expiry").isZero();
+      assertThat(st.nextExpiry()).isEqualTo(Long.MAX_VALUE);
       assertNothingActive(st);
+      assertThat(remit.issue(grant(0).expiresAt(EXPIRY.plus(Duration.ofHours(2)))).id()).isEqualTo("g-0");
     }
   }
 

@@ -296,12 +296,15 @@ public final class RuntimeState {
   }
 
   /**
-   * Takes out of the indexes every runtime grant that has expired at {@code now}, at most
-   * {@code max} of them, oldest expiry first; returns them (their holders' decisions changed).
+   * Takes out of the indexes every runtime grant that has expired at {@code now}, oldest expiry
+   * first, looking at most at {@code max} due entries (active grants, and revoked ones whose id may
+   * now be forgotten: both are work done under the lock, on a deciding thread too); returns the
+   * grants taken out (their holders' decisions changed).
    */
   public List<GrantNode> expire(long now, int max) {
     List<GrantNode> out = null;
-    for (GrantNode g; (g = expiries.peek()) != null && g.expiresAt <= now && (out == null || out.size() < max); ) {
+    int looked = 0;
+    for (GrantNode g; looked < max && (g = expiries.peek()) != null && g.expiresAt <= now; looked++) {
       expiries.poll();
       if (byId.get(g.id) == g) {
         g.expiredAt(now);
