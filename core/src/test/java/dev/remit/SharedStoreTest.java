@@ -189,4 +189,29 @@ class SharedStoreTest {
       assertThat(p.a.revision()).isEqualTo(p.b.revision()).isEqualTo(p.store.head());
     }
   }
+
+  @Test
+  void aDecisionPointThatFellBehindTheFeedFailsClosedOnEveryDecisionNotJustTheFirst() {
+    try (Pair p = new Pair(StateStore.inMemory(8), true, true)) {
+      Fixtures.issue(p.a, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**"));
+      assertThat(p.b.authorize(transfer("worker", 1)).allowed()).isTrue();
+      p.a.revokeGrant("g");
+      for (int i = 0; i < 20; i++) { // more changes than the feed keeps: B can no longer catch up
+        p.a.suspendAgent("bot");
+        p.a.resumeAgent("bot");
+      }
+      for (int i = 0; i < 3; i++) {
+        Decision d = p.b.authorize(transfer("worker", 1));
+        assertThat(d.outcome()).as("decision %d on the stale side: %s", i, d.explain()).isEqualTo(Outcome.DENY);
+        assertThat(d.codes()).containsExactly(ReasonCode.EVALUATION_ERROR);
+      }
+      assertThatThrownBy(() -> p.b.suspendAgent("orch")).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no longer kept");
+      assertThat(p.b.authorize(transfer("worker", 1)).allowed()).isFalse();
+      // a decision point rebuilt from an export of the other decides again
+      try (Remit rebuilt = Remit.builder().policy(POLICY).clock(Fixtures.clock()).restore(p.a.exportState()).build()) {
+        assertThat(rebuilt.authorize(transfer("worker", 1)).codes()).containsExactly(ReasonCode.NO_MATCHING_GRANT);
+      }
+    }
+  }
 }

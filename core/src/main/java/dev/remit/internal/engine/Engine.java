@@ -197,6 +197,11 @@ public final class Engine implements AutoCloseable {
     return p;
   }
 
+  /** Marks that this instance is behind the store: the next decision must catch up first. */
+  void markRemotePending() {
+    remotePending = true;
+  }
+
   // ---------------------------------------------------------------- decisions
 
   /** Returns the decision for {@code r}; never throws. */
