@@ -30,7 +30,9 @@ import java.util.Objects;
  * {@code authorize} is lock-free. Changes ({@link #issue}, {@link #delegate}, {@link #revokeGrant},
  * {@link #suspendAgent}, {@link #restrictEntitlements}, {@link #swapPolicy}…) are serialised, each
  * costs only what it touches, and each is visible to every {@code authorize} call that starts after
- * the change method returns.
+ * the change method returns. Decision points sharing a {@link StateStore} apply each other's
+ * changes before their next decision, approval or read of the state ({@link #grant},
+ * {@link #activeGrants}, {@link #remainingCalls}).
  *
  * <p><b>Pipeline.</b> Request checks → identity and lifecycle → catalog → forbid rules → a grant
  * in a valid delegation chain within the principal's current entitlements → decision stages
@@ -297,6 +299,7 @@ public final class Remit implements Authorizer, AutoCloseable {
 
   /** Returns the grant with that id as held now (document, or runtime and not ended), or null. */
   public Grant grant(String grantId) {
+    engine.sync();
     GrantNode g = engine.grant(grantId);
     return g == null ? null : g.grant;
   }
@@ -306,6 +309,7 @@ public final class Remit implements Authorizer, AutoCloseable {
    * those issued at runtime, in issue order.
    */
   public List<Grant> activeGrants() {
+    engine.sync();
     return engine.activeGrants(engine.clock().millis());
   }
 
@@ -321,6 +325,7 @@ public final class Remit implements Authorizer, AutoCloseable {
 
   /** Returns how many calls the grant has left on its own budget, or {@link Long#MAX_VALUE}. */
   public long remainingCalls(String grantId) {
+    engine.sync();
     GrantNode g = engine.grant(grantId);
     if (g == null) {
       throw new IllegalArgumentException("no grant '" + grantId + "'");

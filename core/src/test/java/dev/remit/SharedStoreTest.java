@@ -127,6 +127,46 @@ class SharedStoreTest {
     }
   }
 
+  @ParameterizedTest(name = "cached A {0}, B {1}")
+  @MethodSource("caches")
+  void aBudgetIsSpentExactlyOnceAcrossBothUnderTwoThreads(boolean cachedA, boolean cachedB) throws Exception {
+    for (int trial = 0; trial < 10; trial++) {
+      try (Pair p = new Pair(cachedA, cachedB)) {
+        int budget = trial % 2 == 0 ? 3 : 50;
+        Fixtures.issue(p.a, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(budget));
+        assertThat(p.b.remainingCalls("g")).isEqualTo(budget);
+        AtomicInteger allowed = new AtomicInteger();
+        Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Thread> threads = new ArrayList<>();
+        for (Remit r : List.of(p.a, p.b)) {
+          threads.add(new Thread(() -> {
+            try {
+              start.await();
+            } catch (Exception e) {
+              unexpected.add(e.toString());
+              return;
+            }
+            for (int i = 0; i < budget; i++) {
+              Decision d = r.authorize(transfer("worker", 1));
+              if (d.allowed()) {
+                allowed.incrementAndGet();
+              } else if (!d.codes().equals(List.of(ReasonCode.MAX_CALLS_EXHAUSTED))) {
+                unexpected.add(d.explain());
+              }
+            }
+          }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+          t.join();
+        }
+        assertThat(unexpected).isEmpty();
+        assertThat(allowed.get()).as("trial %d", trial).isEqualTo(budget);
+      }
+    }
+  }
+
   @Test
   void anApprovalIssuedOnOneIsUsableOnceAcrossBoth() {
     try (Pair p = new Pair(true, true)) {
@@ -139,6 +179,55 @@ class SharedStoreTest {
       assertThat(onA.codes()).containsExactly(ReasonCode.APPROVAL_REQUIRED, ReasonCode.APPROVAL_INVALID);
       assertThat(onA.reasons().get(1).message()).contains("used up");
       assertThat(p.b.authorize(mail.withContext("approval", a.id())).allowed()).isFalse();
+    }
+  }
+
+  @Test
+  void anApprovalPresentedToBothAtOnceAllowsExactlyOneCall() throws Exception {
+    for (int trial = 0; trial < 20; trial++) {
+      try (Pair p = new Pair(true, true)) {
+        Fixtures.issue(p.a, rootGrant("m", "worker").allow("mail", ALL_OPS, "**"));
+        Request mail = call("worker", "mail", "send", "out/1").arg("to", "bob@example.com").build();
+        Request presented = mail.withContext("approval", p.b.approve(mail, "alice", "finance", Duration.ofMinutes(5)).id());
+        CyclicBarrier start = new CyclicBarrier(2);
+        AtomicInteger allowed = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (Remit r : List.of(p.a, p.b)) {
+          threads.add(new Thread(() -> {
+            try {
+              start.await();
+            } catch (Exception e) {
+              return;
+            }
+            if (r.authorize(presented).allowed()) {
+              allowed.incrementAndGet();
+            }
+          }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+          t.join();
+        }
+        assertThat(allowed.get()).as("trial %d", trial).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void readsAndApprovalsOnTheOtherSeeTheChangesWithoutADecisionFirst() {
+    try (Pair p = new Pair(true, true)) {
+      Fixtures.issue(p.a, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(5));
+      Fixtures.issue(p.a, rootGrant("m", "worker").allow("mail", ALL_OPS, "**"));
+      // nothing has been decided on b yet
+      assertThat(p.b.grant("g")).isNotNull();
+      assertThat(p.b.remainingCalls("g")).isEqualTo(5);
+      assertThat(p.b.activeGrants()).extracting(Grant::id).containsExactly("g", "m");
+      Request mail = call("worker", "mail", "send", "out/1").arg("to", "bob@example.com").build();
+      Approval a = p.b.approve(mail, "alice", "finance", Duration.ofMinutes(5));
+      assertThat(p.a.authorize(mail.withContext("approval", a.id())).allowed()).isTrue();
+      p.a.revokeGrant("g");
+      assertThat(p.b.grant("g")).isNull();
+      assertThat(p.b.activeGrants()).extracting(Grant::id).containsExactly("m");
     }
   }
 

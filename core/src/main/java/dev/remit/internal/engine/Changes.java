@@ -432,6 +432,7 @@ public final class Changes {
 
   /** Issues an approval of exactly this call by {@code approver} in {@code role}; see {@link dev.remit.Remit#approve}. */
   public Approval approve(Request r, String approver, String role, Duration ttl, int uses) {
+    e.sync(); // the dry run below must see what other instances sharing the store changed
     Snapshot s = e.snapshot;
     Principal p = s.principals.get(approver);
     if (p == null) {
