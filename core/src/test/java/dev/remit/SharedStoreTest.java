@@ -168,6 +168,22 @@ class SharedStoreTest {
   }
 
   @Test
+  void aRefundReportedToBothIsHonouredOnce() {
+    try (Pair p = new Pair(true, true)) {
+      Fixtures.issue(p.a, rootGrant("g", "worker").allow("payments", ALL_OPS, "acct/**").maxCalls(2));
+      Decision d = p.a.authorize(transfer("worker", 1));
+      assertThat(p.b.authorize(transfer("worker", 1)).allowed()).isTrue();
+      CallReport failed = CallReport.failed(Duration.ZERO, "tool crashed", true);
+      p.a.report(transfer("worker", 1), d, failed);
+      p.b.report(transfer("worker", 1), d, failed); // the same decision, reported again elsewhere
+      p.a.report(transfer("worker", 1), d, failed);
+      assertThat(p.a.remainingCalls("g")).as("one call given back, once").isEqualTo(1);
+      assertThat(p.b.authorize(transfer("worker", 1)).allowed()).isTrue();
+      assertThat(p.a.authorize(transfer("worker", 1)).allowed()).isFalse();
+    }
+  }
+
+  @Test
   void anApprovalIssuedOnOneIsUsableOnceAcrossBoth() {
     try (Pair p = new Pair(true, true)) {
       Fixtures.issue(p.a, rootGrant("m", "worker").allow("mail", ALL_OPS, "**"));

@@ -321,19 +321,39 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Releases the call budget an ALLOW decision charged: one call on every limited grant of its
-   * chain still held. Honoured once per decision id (the last 100,000 refunded ones are remembered).
+   * chain still held. Honoured once per decision id, also across the decision points sharing the
+   * store: the mark that it was is a counter of the store, kept until the chain's limited grants
+   * expire (after which their budgets no longer matter); the last 100,000 refunded ids are also
+   * remembered here, so a repeated report does not reach the store.
    */
   public void refund(Decision d) {
-    if (d.outcome() != Outcome.ALLOW || d.chain() == null || refunded.asMap().putIfAbsent(d.id(), Boolean.TRUE) != null) {
+    if (d.outcome() != Outcome.ALLOW || d.chain() == null) {
       return;
     }
+    sync();
     Snapshot s = snapshot;
+    List<GrantNode> limited = new ArrayList<>(2);
+    long keep = Long.MIN_VALUE;
     for (DelegationChain.Hop h : d.chain().hops()) {
       GrantNode g = find(s, h.grant());
-      if (g != null && g.used() > 0) {
+      if (g != null && g.budget != null) {
+        limited.add(g);
+        keep = Math.max(keep, g.expiresAt);
+      }
+    }
+    if (limited.isEmpty() || refunded.asMap().putIfAbsent(d.id(), Boolean.TRUE) != null
+        || !store.counter(refundKey(d.id()), Instant.ofEpochMilli(keep)).tryIncrement(1)) {
+      return;
+    }
+    for (GrantNode g : limited) {
+      if (g.used() > 0) {
         g.refund();
       }
     }
+  }
+
+  static String refundKey(String decisionId) {
+    return "refund:" + decisionId;
   }
 
   // ---------------------------------------------------------------- ids, time, cache key layout
