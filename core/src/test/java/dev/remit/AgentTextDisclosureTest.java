@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,11 +91,11 @@ class AgentTextDisclosureTest {
     }
     for (JsonNode o : c.get("obligations")) {
       out.add(o.get("type").asText());
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.get("attributes").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> a = it.next();
+      JsonNode attributes = o.get("attributes");
+      for (String name : fieldNames(attributes)) {
         // the one thing disclosed on purpose: the role to route the approval to
-        assertThat(a.getKey()).as("agent-facing obligation attributes").isEqualTo("approver_role");
-        assertThat(a.getValue().asText()).isIn(roles);
+        assertThat(name).as("agent-facing obligation attributes").isEqualTo("approver_role");
+        assertThat(attributes.get(name).asText()).isIn(roles);
       }
     }
     return out;
