@@ -260,7 +260,9 @@ public final class Remit implements Authorizer, AutoCloseable {
       Credential c;
       try {
         c = broker.mint(new CredentialRequest(request, decision, o, decision.chain()));
-      } catch (Exception | LinkageError e) {
+      } catch (Exception | Error e) {
+        // whatever the broker throws (an AssertionError, a StackOverflowError too) means no
+        // credential: the enforcement point records the call as blocked and releases its budget
         throw new CredentialUnavailableException(decision, "the credential broker failed for decision "
             + decision.id() + ": " + e, e);
       }

@@ -112,6 +112,12 @@ class GuardSeamsTest {
         Arguments.of("throws a runtime exception", (CredentialBroker) r -> {
           throw new IllegalStateException("no signing key");
         }),
+        Arguments.of("throws an AssertionError", (CredentialBroker) r -> {
+          throw new AssertionError("broker invariant");
+        }),
+        Arguments.of("throws a StackOverflowError", (CredentialBroker) r -> {
+          throw new StackOverflowError("deep");
+        }),
         Arguments.of("answers null", (CredentialBroker) r -> null),
         Arguments.of("answers a credential for another audience", (CredentialBroker) r ->
             new Credential("c", "bearer", "payroll-api", r.obligation().scopes(), NOW.plusSeconds(60), "x")),
