@@ -266,10 +266,12 @@ public final class Remit implements Authorizer, AutoCloseable {
         throw new CredentialUnavailableException(decision, "the credential broker failed for decision "
             + decision.id() + ": " + e, e);
       }
-      if (c == null || !c.audience().equals(o.audience()) || c.expiresAt().isAfter(now.plus(o.ttl()).plusSeconds(1))) {
+      if (c == null || !c.audience().equals(o.audience()) || !o.scopes().containsAll(c.scopes())
+          || c.expiresAt().isAfter(now.plus(o.ttl()).plusSeconds(1))) {
         throw new CredentialUnavailableException(decision, "the credential broker answered "
-            + (c == null ? "nothing" : "a credential for " + c.audience() + " until " + c.expiresAt())
-            + ", not one for " + o.audience() + " living at most " + o.ttl(), null);
+            + (c == null ? "nothing" : "a credential for " + c.audience() + " with scopes " + c.scopes()
+                + " until " + c.expiresAt())
+            + ", not one for " + o.audience() + " with scopes within " + o.scopes() + " living at most " + o.ttl(), null);
       }
       out.add(c);
     }

@@ -124,7 +124,12 @@ class GuardSeamsTest {
         Arguments.of("answers a credential that lives longer than the obligation", (CredentialBroker) r ->
             credential("c", r, NOW.plus(r.obligation().ttl()).plus(Duration.ofMinutes(1)))),
         Arguments.of("answers a credential that lives an hour", (CredentialBroker) r ->
-            credential("c", r, NOW.plus(Duration.ofHours(1)))));
+            credential("c", r, NOW.plus(Duration.ofHours(1)))),
+        Arguments.of("answers a credential with wider scopes", (CredentialBroker) r ->
+            new Credential("c", "bearer", r.obligation().audience(), List.of("refund", "read", "admin"),
+                NOW.plusSeconds(60), "x")),
+        Arguments.of("answers a credential with another scope", (CredentialBroker) r ->
+            new Credential("c", "bearer", r.obligation().audience(), List.of("read"), NOW.plusSeconds(60), "x")));
   }
 
   @ParameterizedTest(name = "a broker that {0}")
