@@ -312,6 +312,12 @@ class SharedStoreTest {
       }
       assertThatThrownBy(() -> p.b.suspendAgent("orch")).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("no longer kept");
+      // reporting an outcome there still works: a report never throws for the state it cannot read
+      Fixtures.issue(p.a, rootGrant("q", "helper").allow("s3", ALL_OPS, "**").maxCalls(2));
+      Request get = call("helper", "s3", "get", "b/1").build();
+      Decision allowed = p.a.authorize(get);
+      assertThat(allowed.allowed()).isTrue();
+      p.b.report(get, allowed, CallReport.failed(Duration.ZERO, "crashed", true));
       assertThat(p.b.authorize(transfer("worker", 1)).allowed()).isFalse();
       // a decision point rebuilt from an export of the other decides again
       try (Remit rebuilt = Remit.builder().policy(POLICY).clock(Fixtures.clock()).restore(p.a.exportState()).build()) {

@@ -330,7 +330,13 @@ public final class Engine implements AutoCloseable {
     if (d.outcome() != Outcome.ALLOW || d.chain() == null) {
       return;
     }
-    sync();
+    try {
+      sync(); // grants another instance issued: their counters are the store's, found here by id
+    } catch (RuntimeException behind) {
+      // this instance cannot catch up (it denies every decision meanwhile); a report must not
+      // throw for that: give back what the grants known here charged
+      LOG.warn("refund of decision {} made without catching up with the state store", d.id(), behind);
+    }
     Snapshot s = snapshot;
     List<GrantNode> limited = new ArrayList<>(2);
     long keep = Long.MIN_VALUE;
