@@ -49,6 +49,7 @@ class BoundedRuntimeStateTest {
 
   private static void assertNothingActive(RuntimeState st) {
     assertThat(st.size()).as("active runtime grants").isZero();
+    assertThat(st.expiryQueueGrants()).as("grants the expiry queue holds on to").isZero();
     for (int t = 0; t < TASKS; t++) {
       Bucket b = st.bucket("worker", "T-" + t);
       if (b != null) {
@@ -86,6 +87,7 @@ class BoundedRuntimeStateTest {
         assertThat(remit.revokeGrant("g-" + i)).containsExactly("g-" + i);
       }
       assertNothingActive(st);
+      assertThat(st.expiryQueueGrants()).as("revoked grants the expiry queue still holds on to").isZero();
       assertReasons(remit, ReasonCode.GRANT_REVOKED);
       assertThat(remit.authorize(pay(GRANTS - 1)).reasons().get(0).message()).isEqualTo("grant 'g-9999' was revoked");
 
@@ -136,6 +138,7 @@ class BoundedRuntimeStateTest {
       assertThat(st.endedKept()).isLessThanOrEqualTo(KEPT);
       assertThat(st.holders()).isLessThanOrEqualTo(2);
       assertThat(st.children("root")).isEmpty();
+      assertThat(st.expiryQueueGrants()).isZero();
       Decision latest = remit.authorize(call("worker", "payments", "transfer", "acct/9999").arg("amount", 1).build());
       assertThat(latest.codes()).containsExactly(ReasonCode.GRANT_REVOKED);
       assertThat(latest.reasons().get(0).message()).isEqualTo("grant 'root' (ancestor of 'g-9999') was revoked");
