@@ -165,8 +165,8 @@ class CacheInvalidationScopeTest {
       ReasonCode code) throws Exception {
     int readers = 3;
     int warmCalls = 200;
-    int callsAfter = 500;
-    for (int trial = 0; trial < 3; trial++) {
+    int callsAfter = 300;
+    for (int trial = 0; trial < 2; trial++) {
       try (Remit remit = world()) {
         AtomicBoolean changed = new AtomicBoolean();
         CyclicBarrier start = new CyclicBarrier(readers + 1);
