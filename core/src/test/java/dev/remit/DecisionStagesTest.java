@@ -390,7 +390,12 @@ class DecisionStagesTest {
 
     @Test
     void anInterruptedCallerIsStageFailedAndKeepsItsInterrupt() {
-      TestStages.Stage fine = TestStages.onWorker("fine", in -> StageVerdict.allow(), GENEROUS);
+      CountDownLatch release = new CountDownLatch(1);
+      // the stage answers only once released, so the caller is still waiting when it sees its interrupt
+      TestStages.Stage fine = TestStages.onWorker("fine", in -> {
+        release.await();
+        return StageVerdict.allow();
+      }, GENEROUS);
       try (Remit remit = remit(base().build(), fine)) {
         Thread.currentThread().interrupt();
         Decision d;
@@ -398,7 +403,9 @@ class DecisionStagesTest {
           d = remit.authorize(transfer("worker", 10));
         } finally {
           assertThat(Thread.interrupted()).as("the interrupt is left for the caller").isTrue();
+          release.countDown();
         }
+        assertThat(d.reasons().get(0).message()).contains("was interrupted while the caller waited for it");
         assertThat(d.outcome()).isEqualTo(Outcome.DENY);
         assertThat(d.codes()).containsExactly(ReasonCode.STAGE_FAILED);
         assertThat(remit.authorize(transfer("worker", 10)).allowed()).as("not cached").isTrue();
