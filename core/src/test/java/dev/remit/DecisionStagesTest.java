@@ -389,6 +389,27 @@ class DecisionStagesTest {
     }
 
     @Test
+    void afterCloseAStageOnAWorkerThreadFailsClosedWhetherOrNotItEverRan() {
+      for (boolean usedBefore : new boolean[] {false, true}) {
+        TestStages.Stage fine = TestStages.onWorker("fine", in -> StageVerdict.allow(), GENEROUS);
+        TestStages.Stage inline = TestStages.inline("inline", in -> StageVerdict.allow());
+        Remit remit = remit(base().build(), Remit.Builder::withoutDecisionCache, fine);
+        Remit inlineOnly = remit(base().build(), Remit.Builder::withoutDecisionCache, inline);
+        if (usedBefore) {
+          assertThat(remit.authorize(transfer("worker", 10)).allowed()).isTrue();
+        }
+        int calls = fine.calls.get();
+        remit.close();
+        inlineOnly.close();
+        Decision d = remit.authorize(transfer("worker", 10));
+        assertFailed(d, "decision stage 'fine' could not run: the decision point is closed");
+        assertThat(fine.calls).as("used before: %s", usedBefore).hasValue(calls);
+        assertThat(inlineOnly.authorize(transfer("worker", 10)).allowed())
+            .as("stages on the caller's thread need no stage thread").isTrue();
+      }
+    }
+
+    @Test
     void anInterruptedCallerIsStageFailedAndKeepsItsInterrupt() {
       CountDownLatch release = new CountDownLatch(1);
       // the stage answers only once released, so the caller is still waiting when it sees its interrupt
