@@ -30,7 +30,9 @@ import java.util.Objects;
  * {@code authorize} is lock-free. Changes ({@link #issue}, {@link #delegate}, {@link #revokeGrant},
  * {@link #suspendAgent}, {@link #restrictEntitlements}, {@link #swapPolicy}…) are serialised, each
  * costs only what it touches, and each is visible to every {@code authorize} call that starts after
- * the change method returns.
+ * the change method returns. Decision points sharing a {@link StateStore} apply each other's
+ * changes before their next decision, approval or read of the state ({@link #grant},
+ * {@link #activeGrants}, {@link #remainingCalls}).
  *
  * <p><b>Pipeline.</b> Request checks → identity and lifecycle → catalog → forbid rules → a grant
  * in a valid delegation chain within the principal's current entitlements → decision stages
@@ -259,14 +261,18 @@ public final class Remit implements Authorizer, AutoCloseable {
       Credential c;
       try {
         c = broker.mint(new CredentialRequest(request, decision, o, decision.chain()));
-      } catch (Exception | LinkageError e) {
+      } catch (Exception | Error e) {
+        // whatever the broker throws (an AssertionError, a StackOverflowError too) means no
+        // credential: the enforcement point records the call as blocked and releases its budget
         throw new CredentialUnavailableException(decision, "the credential broker failed for decision "
             + decision.id() + ": " + e, e);
       }
-      if (c == null || !c.audience().equals(o.audience()) || c.expiresAt().isAfter(now.plus(o.ttl()).plusSeconds(1))) {
+      if (c == null || !c.audience().equals(o.audience()) || !o.scopes().containsAll(c.scopes())
+          || c.expiresAt().isAfter(now.plus(o.ttl()).plusSeconds(1))) {
         throw new CredentialUnavailableException(decision, "the credential broker answered "
-            + (c == null ? "nothing" : "a credential for " + c.audience() + " until " + c.expiresAt())
-            + ", not one for " + o.audience() + " living at most " + o.ttl(), null);
+            + (c == null ? "nothing" : "a credential for " + c.audience() + " with scopes " + c.scopes()
+                + " until " + c.expiresAt())
+            + ", not one for " + o.audience() + " with scopes within " + o.scopes() + " living at most " + o.ttl(), null);
       }
       out.add(c);
     }
@@ -298,6 +304,7 @@ public final class Remit implements Authorizer, AutoCloseable {
 
   /** Returns the grant with that id as held now (document, or runtime and not ended), or null. */
   public Grant grant(String grantId) {
+    engine.sync();
     GrantNode g = engine.grant(grantId);
     return g == null ? null : g.grant;
   }
@@ -307,6 +314,7 @@ public final class Remit implements Authorizer, AutoCloseable {
    * those issued at runtime, in issue order.
    */
   public List<Grant> activeGrants() {
+    engine.sync();
     return engine.activeGrants(engine.clock().millis());
   }
 
@@ -322,6 +330,7 @@ public final class Remit implements Authorizer, AutoCloseable {
 
   /** Returns how many calls the grant has left on its own budget, or {@link Long#MAX_VALUE}. */
   public long remainingCalls(String grantId) {
+    engine.sync();
     GrantNode g = engine.grant(grantId);
     if (g == null) {
       throw new IllegalArgumentException("no grant '" + grantId + "'");
@@ -341,6 +350,14 @@ public final class Remit implements Authorizer, AutoCloseable {
   @Override
   public Clock clock() {
     return engine.clock();
+  }
+
+  /**
+   * Returns the engine behind this decision point. Package-private, not API: for the tests of this
+   * package, which check the runtime state's bounds and the stage failure count through it.
+   */
+  Engine engine() {
+    return engine;
   }
 
   /** Returns the audit trail given to the builder, or null if decisions are not audited. */

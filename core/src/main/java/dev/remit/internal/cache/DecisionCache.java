@@ -132,7 +132,7 @@ public final class DecisionCache {
     if (e != null) {
       // the entry holds its subject's stamp: it is served only while no change touched that subject
       if (e.slot.version() == e.version && e.epoch == engine.state.epoch() && now >= e.validFrom
-          && now < e.validUntil && stagesUnchanged(e) && e.tryCharge()) {
+          && now < e.validUntil && stagesUnchanged(e) && e.chainLive() && e.tryCharge()) {
         probe.clear();
         hits.increment();
         Decision t = e.template;
@@ -334,9 +334,16 @@ public final class DecisionCache {
     final long validUntil;
     /** Grants of an ALLOW's chain with a call budget, charged again on every hit. */
     final GrantNode[] limited;
+    /**
+     * Every grant of the chain of an ALLOW or REQUIRE_APPROVAL: none may have ended since. Grants
+     * seen expired are sticky but bump no version (a document grant never does; a runtime grant
+     * only once a sweep takes it out), so after the clock steps back only this check keeps such
+     * an entry from being served again.
+     */
+    final GrantNode[] chain;
 
     Entry(Decision template, long epoch, AgentSlot slot, long version, long[] stageRevisions, long validFrom,
-        long validUntil, GrantNode[] limited) {
+        long validUntil, GrantNode[] limited, GrantNode[] chain) {
       this.template = template;
       this.epoch = epoch;
       this.slot = slot;
@@ -345,6 +352,18 @@ public final class DecisionCache {
       this.validFrom = validFrom;
       this.validUntil = validUntil;
       this.limited = limited;
+      this.chain = chain;
+    }
+
+    /** Returns whether no grant of the chain has been revoked or seen expired since the entry was made. */
+    boolean chainLive() {
+      GrantNode[] c = chain;
+      for (int i = 0; i < c.length; i++) {
+        if (c[i].ended()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Charges every limited grant of the chain, all or nothing; returns whether it did. */
@@ -373,18 +392,21 @@ public final class DecisionCache {
       until = Math.min(until, Validity.nextMinute(now, z));
     }
     GrantNode[] limited = NONE;
-    if (d.outcome() == Outcome.ALLOW) {
-      GrantNode leaf = t.matched;
+    GrantNode[] chain = NONE;
+    if (d.outcome() != Outcome.DENY) {
+      Snapshot s = engine.snapshot();
+      GrantNode leaf = d.outcome() == Outcome.ALLOW ? t.matched : d.grant() == null ? null : engine.find(s, d.grant());
       if (leaf == null) {
         return null;
       }
-      Snapshot s = engine.snapshot();
       List<GrantNode> l = null;
+      List<GrantNode> all = new ArrayList<>(2);
       long earliest = Long.MAX_VALUE;
       GrantNode g = leaf;
       for (int guard = 0; g != null && guard <= s.maxDepth; guard++) {
+        all.add(g);
         earliest = Math.min(earliest, g.expiresAt);
-        if (g.budget != null) {
+        if (g.budget != null && d.outcome() == Outcome.ALLOW) {
           if (l == null) {
             l = new ArrayList<>(2);
           }
@@ -392,10 +414,12 @@ public final class DecisionCache {
         }
         g = g.parentId == null ? null : engine.find(s, g.parentId);
       }
+      chain = all.toArray(NONE);
       if (l != null) {
         limited = l.toArray(NONE);
       }
-      if (leaf.grant.credential() != null && !d.obligations(Obligation.MintCredential.class).isEmpty()) {
+      if (d.outcome() == Outcome.ALLOW && leaf.grant.credential() != null
+          && !d.obligations(Obligation.MintCredential.class).isEmpty()) {
         // ttl = min(ttl, earliest expiry - now) stays the same only while ttl is smaller
         long ttl = leaf.grant.credential().ttl().toMillis();
         until = Math.min(until, earliest - ttl + 1);
@@ -404,6 +428,6 @@ public final class DecisionCache {
     if (until <= now) {
       return null;
     }
-    return new Entry(d, epoch, slot, version, stageRevs, now, until, limited);
+    return new Entry(d, epoch, slot, version, stageRevs, now, until, limited, chain);
   }
 }

@@ -109,13 +109,23 @@ public final class Changes {
 
   // ---------------------------------------------------------------- catching up, expiry
 
-  /** Applies the changes others appended since the last one applied here (lock held). */
+  /**
+   * Applies the changes others appended since the last one applied here (lock held). If that fails
+   * (the store's feed no longer keeps them, the store is down), this instance stays marked as
+   * behind, so every later decision tries again and fails closed instead of deciding on the state
+   * it has.
+   */
   void catchUp() {
     e.takeRemotePending();
-    while (e.store.head() > e.applied) {
-      for (StateStore.Entry en : e.store.since(e.applied, CATCH_UP_PAGE)) {
-        apply(en.seq(), en.change());
+    try {
+      while (e.store.head() > e.applied) {
+        for (StateStore.Entry en : e.store.since(e.applied, CATCH_UP_PAGE)) {
+          apply(en.seq(), en.change());
+        }
       }
+    } catch (RuntimeException | Error ex) {
+      e.markRemotePending();
+      throw ex;
     }
   }
 
@@ -424,6 +434,7 @@ public final class Changes {
 
   /** Issues an approval of exactly this call by {@code approver} in {@code role}; see {@link dev.remit.Remit#approve}. */
   public Approval approve(Request r, String approver, String role, Duration ttl, int uses) {
+    e.sync(); // the dry run below must see what other instances sharing the store changed
     Snapshot s = e.snapshot;
     Principal p = s.principals.get(approver);
     if (p == null) {

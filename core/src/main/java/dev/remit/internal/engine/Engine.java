@@ -157,8 +157,13 @@ public final class Engine implements AutoCloseable {
     return stages.revision(i);
   }
 
+  /**
+   * Returns the time budget of stage {@code i} in nanoseconds: the one read and validated when the
+   * decision point was built, which is the one enforced (the stage is not asked again per decision,
+   * so a stage whose {@code timeBudget()} later throws fails as a stage, not as the evaluation).
+   */
   long stageBudget(int i) {
-    return stages.stages()[i].timeBudget().toNanos();
+    return stages.budget(i);
   }
 
   /** Returns how many stage calls failed (threw, timed out, answered garbage, found no thread). */
@@ -191,6 +196,11 @@ public final class Engine implements AutoCloseable {
     boolean p = remotePending;
     remotePending = false;
     return p;
+  }
+
+  /** Marks that this instance is behind the store: the next decision must catch up first. */
+  void markRemotePending() {
+    remotePending = true;
   }
 
   // ---------------------------------------------------------------- decisions
@@ -312,19 +322,45 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Releases the call budget an ALLOW decision charged: one call on every limited grant of its
-   * chain still held. Honoured once per decision id (the last 100,000 refunded ones are remembered).
+   * chain still held. Honoured once per decision id, also across the decision points sharing the
+   * store: the mark that it was is a counter of the store, kept until the chain's limited grants
+   * expire (after which their budgets no longer matter); the last 100,000 refunded ids are also
+   * remembered here, so a repeated report does not reach the store.
    */
   public void refund(Decision d) {
-    if (d.outcome() != Outcome.ALLOW || d.chain() == null || refunded.asMap().putIfAbsent(d.id(), Boolean.TRUE) != null) {
+    if (d.outcome() != Outcome.ALLOW || d.chain() == null) {
       return;
     }
+    try {
+      sync(); // grants another instance issued: their counters are the store's, found here by id
+    } catch (RuntimeException behind) {
+      // this instance cannot catch up (it denies every decision meanwhile); a report must not
+      // throw for that: give back what the grants known here charged
+      LOG.warn("refund of decision {} made without catching up with the state store", d.id(), behind);
+    }
     Snapshot s = snapshot;
+    List<GrantNode> limited = new ArrayList<>(2);
+    long keep = Long.MIN_VALUE;
     for (DelegationChain.Hop h : d.chain().hops()) {
       GrantNode g = find(s, h.grant());
-      if (g != null && g.used() > 0) {
+      if (g != null && g.budget != null) {
+        limited.add(g);
+        keep = Math.max(keep, g.expiresAt);
+      }
+    }
+    if (limited.isEmpty() || refunded.asMap().putIfAbsent(d.id(), Boolean.TRUE) != null
+        || !store.counter(refundKey(d.id()), Instant.ofEpochMilli(keep)).tryIncrement(1)) {
+      return;
+    }
+    for (GrantNode g : limited) {
+      if (g.used() > 0) {
         g.refund();
       }
     }
+  }
+
+  static String refundKey(String decisionId) {
+    return "refund:" + decisionId;
   }
 
   // ---------------------------------------------------------------- ids, time, cache key layout

@@ -84,11 +84,22 @@ final class Issuance {
       if (p.revoked()) {
         return "grant '" + p.id + "' above it in the chain is revoked";
       }
-      if (p.parentId != null && e.find(s, p.parentId) == null) {
+      GrantNode up = p.parentId == null ? null : e.find(s, p.parentId);
+      if (p.parentId != null && up == null) {
         // a swap removed an ancestor: nothing below it can ever be allowed, and reusing the
         // missing id for this grant would close a cycle
         return "grant '" + p.id + "' above it in the chain names parent '" + p.parentId
             + "', which no longer exists";
+      }
+      // a swap re-held or re-bound an ancestor: the chain is broken for good (as every decision
+      // below it would say), so nothing is delegated below it either
+      if (up != null && !up.holder.equals(p.issuedBy)) {
+        return "grant '" + p.id + "' above it in the chain was issued by '" + p.issuedBy
+            + "' but its parent '" + up.id + "' is held by '" + up.holder + "'";
+      }
+      if (up != null && !up.principal.equals(p.principal)) {
+        return "grant '" + p.id + "' above it in the chain was issued acting for '" + p.principal
+            + "' but its parent '" + up.id + "' now acts for '" + up.principal + "'";
       }
     }
     if (g.principal() != null && !g.principal().equals(parent.principal)) {

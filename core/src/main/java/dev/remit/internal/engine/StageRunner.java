@@ -46,6 +46,8 @@ final class StageRunner implements AutoCloseable {
   private final boolean[] inline;
   private final int threads;
   private volatile ThreadPoolExecutor pool;
+  /** Set by {@link #close}: no stage thread is started or used again. */
+  private volatile boolean closed;
   private final LongAdder failures = new LongAdder();
 
   StageRunner(List<DecisionStage> stages, int threads) {
@@ -102,6 +104,11 @@ final class StageRunner implements AutoCloseable {
     return stages.length;
   }
 
+  /** Returns the time budget of stage {@code i} in nanoseconds, as validated when the stages were built. */
+  long budget(int i) {
+    return budgets[i];
+  }
+
   /** Runs every stage on {@code in} (in order, a denial stopping the rest) into {@code out}. */
   void run(java.util.function.IntFunction<StageInput> input, Result out) {
     for (int i = 0; i < stages.length; i++) {
@@ -114,7 +121,7 @@ final class StageRunner implements AutoCloseable {
         fail(out, i, "did not answer within its time budget of " + Duration.ofNanos(budgets[i]));
         return;
       } catch (RejectedExecutionException e) {
-        fail(out, i, "could not run: every stage thread is busy");
+        fail(out, i, closed ? "could not run: the decision point is closed" : "could not run: every stage thread is busy");
         return;
       } catch (java.util.concurrent.ExecutionException e) {
         Throwable c = e.getCause() == null ? e : e.getCause();
@@ -199,6 +206,9 @@ final class StageRunner implements AutoCloseable {
     if (p == null) {
       synchronized (this) {
         p = pool;
+        if (closed) {
+          throw new RejectedExecutionException("the stage threads are stopped");
+        }
         if (p == null) {
           AtomicInteger n = new AtomicInteger();
           p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 4),
@@ -217,7 +227,11 @@ final class StageRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    ThreadPoolExecutor p = pool;
+    ThreadPoolExecutor p;
+    synchronized (this) {
+      closed = true; // before the pool is read: no decision starts one after this
+      p = pool;
+    }
     if (p != null) {
       p.shutdownNow();
     }

@@ -48,6 +48,8 @@ public final class GrantNode {
   /** Built on the grant's first ALLOW: most grants held at any moment are never used. */
   private volatile List<Reason> allowReasons;
   private volatile Object[] chainCache;
+  /** A runtime grant's entry in the expiry queue while it is active; engine lock held. */
+  RuntimeState.Due due;
 
   public GrantNode(Grant g, String principal, String issuedBy, StateStore.Counter budget, boolean fromDocument,
       long seq, long issuedAt) {

@@ -34,7 +34,12 @@ public final class RuntimeState {
   private final ConcurrentHashMap<String, Holder> holders = new ConcurrentHashMap<>();
   private final HashMap<String, List<GrantNode>> children = new HashMap<>();
   private final HashMap<String, Set<GrantNode>> byPrincipal = new HashMap<>();
-  private final PriorityQueue<GrantNode> expiries = new PriorityQueue<>(
+  /**
+   * Every runtime grant issued and not yet past its expiry, by expiry: the active ones, to sweep
+   * them, and the ended ones, to forget their ids then. An entry lets go of its grant when the
+   * grant ends, so a revoked grant costs only its entry and its id until its expiry.
+   */
+  private final PriorityQueue<Due> expiries = new PriorityQueue<>(
       (a, b) -> a.expiresAt != b.expiresAt ? Long.compare(a.expiresAt, b.expiresAt) : Long.compare(a.seq, b.seq));
   private volatile long nextExpiry = Long.MAX_VALUE;
   /** Ended runtime grant ids, to why and until when: not reusable until their expiry. */
@@ -52,6 +57,22 @@ public final class RuntimeState {
       throw new IllegalArgumentException("maxEnded must not be negative, was " + maxEnded);
     }
     this.maxEnded = maxEnded;
+  }
+
+  /** An entry of the expiry queue. */
+  static final class Due {
+    final long expiresAt;
+    final long seq;
+    final String id;
+    /** The grant while it is active; null once it ended. Lock held. */
+    GrantNode node;
+
+    Due(GrantNode g) {
+      this.expiresAt = g.expiresAt;
+      this.seq = g.seq;
+      this.id = g.id;
+      this.node = g;
+    }
   }
 
   /** The active runtime grants of one holder. */
@@ -188,7 +209,9 @@ public final class RuntimeState {
       children.computeIfAbsent(g.parentId, k -> new ArrayList<>(2)).add(g);
     }
     byPrincipal.computeIfAbsent(g.principal, k -> new LinkedHashSet<>()).add(g);
-    expiries.add(g);
+    Due d = new Due(g);
+    g.due = d;
+    expiries.add(d);
     nextExpiry = expiries.peek().expiresAt;
   }
 
@@ -226,6 +249,10 @@ public final class RuntimeState {
    */
   public void end(GrantNode g) {
     if (byId.remove(g.id, g)) {
+      if (g.due != null) {
+        g.due.node = null; // the queue keeps the id and expiry only
+        g.due = null;
+      }
       Holder h = holders.get(g.holder);
       Bucket b = h == null ? null : g.task == null ? h.noTask : h.tasks.get(g.task);
       if (b != null) {
@@ -296,14 +323,18 @@ public final class RuntimeState {
   }
 
   /**
-   * Takes out of the indexes every runtime grant that has expired at {@code now}, at most
-   * {@code max} of them, oldest expiry first; returns them (their holders' decisions changed).
+   * Takes out of the indexes every runtime grant that has expired at {@code now}, oldest expiry
+   * first, looking at most at {@code max} due entries (active grants, and revoked ones whose id may
+   * now be forgotten: both are work done under the lock, on a deciding thread too); returns the
+   * grants taken out (their holders' decisions changed).
    */
   public List<GrantNode> expire(long now, int max) {
     List<GrantNode> out = null;
-    for (GrantNode g; (g = expiries.peek()) != null && g.expiresAt <= now && (out == null || out.size() < max); ) {
+    int looked = 0;
+    for (Due d; looked < max && (d = expiries.peek()) != null && d.expiresAt <= now; looked++) {
       expiries.poll();
-      if (byId.get(g.id) == g) {
+      GrantNode g = d.node;
+      if (g != null && byId.get(g.id) == g) {
         g.expiredAt(now);
         end(g);
         if (out == null) {
@@ -311,12 +342,12 @@ public final class RuntimeState {
         }
         out.add(g);
       }
-      Retired r = retired.get(g.id);
+      Retired r = retired.get(d.id);
       if (r != null && r.until() <= now && r.revokedVia() != null) {
-        retired.remove(g.id); // a revoked id is remembered until its grant would have expired
+        retired.remove(d.id); // a revoked id is remembered until its grant would have expired
       }
     }
-    GrantNode head = expiries.peek();
+    Due head = expiries.peek();
     nextExpiry = head == null ? Long.MAX_VALUE : head.expiresAt;
     return out == null ? List.of() : out;
   }
@@ -365,6 +396,17 @@ public final class RuntimeState {
   /** Returns how many ended ids are remembered (for tests of boundedness). */
   public int retiredIds() {
     return retired.size();
+  }
+
+  /** Returns how many grants the expiry queue still holds on to: the active ones (for tests of boundedness). */
+  public int expiryQueueGrants() {
+    int n = 0;
+    for (Due d : expiries) {
+      if (d.node != null) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Returns how many holders have buckets (for tests of boundedness). */
